@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    """Connection and authentication options shared by every module of adu.device_update."""
+
+    DOCUMENTATION = r'''
+options:
+  account:
+    description:
+      - Name of the Device Update account. The service is reached at C(https://<account>.api.adu.microsoft.com).
+      - One DNS label of letters, digits and hyphens.
+      - Exactly one of O(account) and O(endpoint) is required.
+    type: str
+  endpoint:
+    description:
+      - Base URL of the Device Update service, replacing the one built from O(account), for private links,
+        other clouds or a local emulator.
+      - Scheme, host and optional port only, for example V(https://contoso.api.adu.microsoft.com).
+      - Plain C(http://) is accepted only for a loopback host, so a bearer token is never sent in clear over a network.
+    type: str
+  instance:
+    description:
+      - Name of the Device Update instance in the account, one DNS label.
+    type: str
+    required: true
+  auth_method:
+    description:
+      - How to get the bearer token for the Device Update API.
+      - V(auto) uses the first complete source in this order, O(access_token), then a client secret
+        (O(tenant_id), O(client_id), O(client_secret)).
+    type: str
+    default: auto
+    choices: [auto, access_token, client_secret]
+  tenant_id:
+    description:
+      - Azure AD tenant (directory) ID of the service principal.
+      - If not set, the environment variable E(AZURE_TENANT_ID) (or E(AZURE_TENANT)) is used.
+    type: str
+  client_id:
+    description:
+      - Application (client) ID of the service principal.
+      - If not set, the environment variable E(AZURE_CLIENT_ID) is used.
+    type: str
+  client_secret:
+    description:
+      - Client secret of the service principal. Never logged.
+      - If not set, the environment variable E(AZURE_CLIENT_SECRET) (or E(AZURE_SECRET)) is used.
+    type: str
+  access_token:
+    description:
+      - A bearer token for the scope C(https://api.adu.microsoft.com/.default) that the caller already has.
+        No token is requested from Azure AD. Never logged.
+    type: str
+  authority_host:
+    description:
+      - Azure AD authority for other clouds, for example V(https://login.microsoftonline.us).
+      - If not set, the environment variable E(AZURE_AUTHORITY_HOST) is used.
+    type: str
+    default: https://login.microsoftonline.com
+  ca_path:
+    description:
+      - PEM bundle of the certificate authorities trusted for both the Device Update service and the authority,
+        for example behind TLS inspection, or for a local emulator.
+    type: path
+  validate_certs:
+    description:
+      - Whether to verify TLS certificates. Turning this off warns, since the token could then reach an impostor.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request, from 0.1 to 600.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times to retry a request on throttling (429), a transient server error (500, 502, 503, 504)
+        or a connection error, from 0 to 20.
+      - Waits what the C(Retry-After) header says, else backs off exponentially with jitter; all waits of
+        one request together are bounded by 300 seconds.
+      - A cancel or retry request is sent again only when the service certainly did not act on it (429 or a
+        refused connection); any other failure of it ends the task saying the action may or may not have happened.
+    type: int
+    default: 5
+requirements:
+  - python >= 3.8
+  - requests
+  - msal (for tokens from Azure AD)
+'''

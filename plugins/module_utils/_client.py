@@ -1,0 +1,326 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client of the collection.
+
+It alone knows about TLS verification, timeouts, retries with backoff, Retry-After,
+bearer tokens and error bodies. Everything above it sees parsed JSON or an AduError.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import json
+import random
+import time
+import traceback
+
+try:
+    import requests
+    from requests.exceptions import ConnectTimeout, ConnectionError as RequestsConnectionError, RequestException
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+# Statuses worth another try for a read: throttling and the service's transient failures.
+RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
+# The longest the client waits across all retries of one request, Retry-After included.
+MAX_TOTAL_WAIT = 300.0
+# The longest one backoff step (without Retry-After) may be.
+MAX_BACKOFF = 60.0
+BACKOFF_BASE = 1.0
+USER_AGENT = 'adu.device_update-ansible'
+
+ROLE_HINT = 'the caller needs the "Device Update Deployments Administrator" role on the ADU account'
+
+
+class AduError(Exception):
+    """A failed call, with everything a person needs to act on it.
+
+    action_unknown is True when a state-changing request may or may not have been applied.
+    """
+
+    def __init__(self, message, status_code=None, error=None, url=None, method=None, action_unknown=False):
+        super(AduError, self).__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.error = error or {}
+        self.url = url
+        self.method = method
+        self.action_unknown = action_unknown
+
+    def to_result(self):
+        """The keys fail_json returns besides msg."""
+        result = {'status_code': self.status_code, 'error': self.error, 'url': self.url}
+        if self.method:
+            result['method'] = self.method
+        if self.action_unknown:
+            result['action_may_have_happened'] = True
+        return result
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if unusable."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _trace_id(headers, body):
+    for key in ('traceId', 'traceid', 'trace_id'):
+        if isinstance(body, dict) and body.get(key):
+            return str(body[key])
+    for header in ('x-ms-correlation-request-id', 'traceparent', 'x-ms-request-id', 'apim-request-id'):
+        if headers.get(header):
+            return headers[header]
+    return None
+
+
+def parse_error_body(text, content_type, headers):
+    """{code, message, trace_id} from `{"error": {...}}`, RFC 7807 problem+json, or anything else."""
+    body = None
+    if text:
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = None
+    code = message = None
+    if isinstance(body, dict):
+        inner = body.get('error') if isinstance(body.get('error'), dict) else None
+        if inner is not None:
+            code = inner.get('code')
+            message = inner.get('message')
+            body = dict(body, **dict((k, v) for k, v in inner.items() if k in ('traceId', 'traceid')))
+        else:  # problem+json: {type, title, status, detail, traceId}
+            code = body.get('code') or body.get('title')
+            message = body.get('detail') or body.get('message') or body.get('title')
+    elif text:
+        kind = (content_type or 'unknown type').split(';')[0]
+        snippet = ' '.join(text.split())[:120]
+        message = 'non-JSON response (%s): %s' % (kind, snippet)
+    return {'code': code, 'message': message, 'trace_id': _trace_id(headers, body)}
+
+
+def _exception_chain(exc):
+    """exc and everything it wraps (requests -> urllib3 -> socket), outermost first."""
+    seen = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
+        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+
+
+def describe_transport_error(exc, timeout=None):
+    """A short reason for a failed connection, without the long urllib3 repr."""
+    names = [type(e).__name__ for e in _exception_chain(exc)]
+    if 'NameResolutionError' in names or 'gaierror' in names:
+        return 'the host name could not be resolved'
+    if 'SSLCertVerificationError' in names or 'CertificateError' in names:
+        return 'the server certificate could not be verified'
+    if 'SSLError' in names:
+        return 'the TLS handshake failed'
+    if 'ConnectTimeout' in names or 'ConnectTimeoutError' in names:
+        return 'no connection within %s s' % timeout if timeout else 'the connection timed out'
+    if 'ConnectionRefusedError' in names or 'NewConnectionError' in names:
+        return 'the connection was refused'
+    if 'ReadTimeout' in names or 'ReadTimeoutError' in names:
+        return 'no answer within %s s' % timeout if timeout else 'the answer timed out'
+    if 'ChunkedEncodingError' in names or 'IncompleteRead' in names or 'ProtocolError' in names:
+        return 'the connection was closed or reset before the whole answer arrived'
+    return str(exc)[:200]
+
+
+def _never_reached_service(exc):
+    """True when a request certainly never reached the service: refused or unanswered connect."""
+    if isinstance(exc, ConnectTimeout):
+        return True
+    unsent = ('NewConnectionError', 'ConnectionRefusedError', 'NameResolutionError', 'ConnectTimeoutError')
+    return any(type(e).__name__ in unsent for e in _exception_chain(exc))
+
+
+class Backoff:
+    """Wait times for successive retries, bounded in total.
+
+    Retry-After wins when the service sends it; otherwise exponential backoff with
+    jitter so that many forks throttled together do not come back together.
+    """
+
+    def __init__(self, retries, max_total_wait=MAX_TOTAL_WAIT, base=BACKOFF_BASE, sleep=time.sleep, rand=random.random):
+        self.retries = retries
+        self.max_total_wait = max_total_wait
+        self.base = base
+        self.waited = 0.0
+        self.attempt = 0
+        self._sleep = sleep
+        self._rand = rand
+
+    def next_wait(self, retry_after=None):
+        """Seconds to wait before the next try, or None when no retry is left (count or time)."""
+        if self.attempt >= self.retries:
+            return None
+        if retry_after is None:
+            cap = min(MAX_BACKOFF, self.base * (2 ** self.attempt))
+            wait = cap / 2 + self._rand() * cap / 2
+        else:
+            wait = retry_after
+        if self.waited + wait > self.max_total_wait:
+            return None
+        return wait
+
+    def wait(self, seconds):
+        self.attempt += 1
+        self.waited += seconds
+        if seconds > 0:
+            self._sleep(seconds)
+
+
+class Response:
+    """What the client hands back: status, parsed JSON body and headers."""
+
+    def __init__(self, status_code, body, headers):
+        self.status_code = status_code
+        self.body = body
+        self.headers = headers
+
+
+class HttpClient:
+    """requests.Session plus the collection's rules for retries, auth and errors."""
+
+    def __init__(self, credential=None, timeout=30.0, verify=True, retries=5,
+                 max_total_wait=MAX_TOTAL_WAIT, session=None, sleep=time.sleep):
+        self.credential = credential
+        self.timeout = timeout
+        # Passed per request: REQUESTS_CA_BUNDLE in the environment would override Session.verify.
+        self.verify = verify
+        self.retries = retries
+        self.max_total_wait = max_total_wait
+        self.session = session or requests.Session()
+        self.session.headers['User-Agent'] = USER_AGENT
+        self.sleep = sleep
+        self.request_count = 0
+
+    # Raw transport, shared with the token flows so the authority gets the same TLS settings.
+    def send(self, method, url, headers=None, data=None, params=None):
+        self.request_count += 1
+        return self.session.request(method, url, headers=headers, data=data, params=params,
+                                    timeout=self.timeout, verify=self.verify, allow_redirects=False)
+
+    def request(self, method, url, describe, safe_to_repeat=True):
+        """Send an authenticated request and return a Response with a JSON body.
+
+        safe_to_repeat=False (cancel/retry POSTs) resends only when the service certainly
+        did not act: 429, a refused connection, or a 401 answered before any processing.
+        """
+        backoff = Backoff(self.retries, self.max_total_wait, sleep=self.sleep)
+        refreshed = False
+        while True:
+            headers = {'Accept': 'application/json'}
+            if self.credential is not None:
+                headers['Authorization'] = 'Bearer %s' % self.credential.get_token(self, force_refresh=refreshed)
+            if method == 'POST':
+                headers['Content-Length'] = '0'
+            try:
+                resp = self.send(method, url, headers=headers)
+            except RequestException as exc:
+                unsent = _never_reached_service(exc)
+                if safe_to_repeat or unsent:
+                    wait = backoff.next_wait()
+                    if wait is not None:
+                        backoff.wait(wait)
+                        continue
+                raise self._transport_error(exc, method, url, describe, safe_to_repeat, unsent, backoff)
+
+            if resp.status_code == 401 and not refreshed and self.credential is not None and self.credential.refreshable:
+                # A token the service rejects is dropped and acquired again, once.
+                self.credential.invalidate()
+                refreshed = True
+                continue
+            if resp.status_code in RETRYABLE_STATUSES and (safe_to_repeat or resp.status_code == 429):
+                retry_after = parse_retry_after(resp.headers.get('Retry-After'))
+                wait = backoff.next_wait(retry_after)
+                if wait is not None:
+                    backoff.wait(wait)
+                    continue
+                raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, retry_after)
+            if resp.status_code >= 300:
+                raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, None)
+            return Response(resp.status_code, self._json(resp, method, url, describe, safe_to_repeat), resp.headers)
+
+    def _json(self, resp, method, url, describe, safe_to_repeat):
+        try:
+            body = resp.json() if resp.content else {}
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            error = parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
+            msg = '%s: the service answered HTTP %d with a body that is not a JSON object (%s)' % (
+                describe, resp.status_code, error.get('message') or 'empty')
+            if not safe_to_repeat:
+                msg += '; the action probably happened: read the deployment to confirm'
+            raise AduError(msg, resp.status_code, error, url, method, action_unknown=not safe_to_repeat)
+        return body
+
+    def _transport_error(self, exc, method, url, describe, safe_to_repeat, unsent, backoff):
+        reason = type(exc).__name__
+        detail = describe_transport_error(exc, self.timeout)
+        msg = '%s failed: %s' % (describe, detail)
+        if backoff.attempt:
+            msg += ' after %d retries' % backoff.attempt
+        action_unknown = not safe_to_repeat and not unsent
+        if action_unknown:
+            msg += ('; the connection failed after the request was sent, so the action may or may not '
+                    'have happened: run the task again, it reads the deployment first and acts only if needed')
+        elif 'TLS' in detail or 'certificate' in detail:
+            msg += '; check ca_path (the CA bundle that signed the server certificate) or validate_certs'
+        return AduError(msg, None, {'code': reason, 'message': detail, 'trace_id': None}, url, method,
+                        action_unknown=action_unknown)
+
+    def _status_error(self, resp, method, url, describe, safe_to_repeat, backoff, retry_after):
+        status = resp.status_code
+        error = parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
+        shown = dict(error)
+        if shown.get('message') == shown.get('code'):
+            shown['message'] = None
+        told = ', '.join('%s: %s' % (k, shown[k]) for k in ('code', 'message', 'trace_id') if shown.get(k))
+        msg = '%s: HTTP %d' % (describe, status)
+        if told:
+            msg += ' (%s)' % told
+        if status in RETRYABLE_STATUSES and (safe_to_repeat or status == 429):
+            if retry_after is not None and backoff.waited + retry_after > backoff.max_total_wait:
+                msg += ('; the service asked to wait %.0f s (Retry-After), beyond the retry budget of %.0f s'
+                        % (retry_after, backoff.max_total_wait))
+            else:
+                msg += '; gave up after %d retries (%.1f s waited)' % (backoff.attempt, backoff.waited)
+            if status == 429:
+                msg += '; the instance is throttled: run fewer deployments at once or raise retries'
+        elif status == 401:
+            msg += ('; the credentials were rejected: check tenant_id, client_id and the secret or certificate, '
+                    'or that access_token is current and issued for https://api.adu.microsoft.com/.default')
+        elif status == 403:
+            msg += '; permission denied: %s' % ROLE_HINT
+        if not safe_to_repeat and (status >= 500 or status == 408):
+            # A 4xx other than 408 is the service refusing the request: nothing was done.
+            msg += ('; the action may or may not have happened: run the task again, it reads the '
+                    'deployment first and acts only if needed')
+            return AduError(msg, status, error, url, method, action_unknown=True)
+        return AduError(msg, status, error, url, method)

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AduModule: the base every module of the collection is built on.
+
+It adds the shared connection and auth options, checks the Python requirements, validates
+the connection options before any request, and turns AduError into one fail_json.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.adu.device_update.plugins.module_utils._auth import (
+    AUTH_METHODS,
+    PUBLIC_AUTHORITY_HOST,
+    AuthConfigError,
+    MissingLibraryError,
+    select_credential,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    AduError,
+    HttpClient,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._options import (
+    RETRIES_RANGE,
+    TIMEOUT_RANGE,
+    OptionError,
+    service_base_url,
+    validate_dns_label,
+    validate_range,
+)
+
+# Documented once, in the doc fragment adu.device_update.connection.
+CONNECTION_ARGSPEC = dict(
+    account=dict(type='str'),
+    endpoint=dict(type='str'),
+    instance=dict(type='str', required=True),
+    auth_method=dict(type='str', default='auto', choices=list(AUTH_METHODS)),
+    tenant_id=dict(type='str', fallback=(env_fallback, ['AZURE_TENANT_ID', 'AZURE_TENANT'])),
+    client_id=dict(type='str', fallback=(env_fallback, ['AZURE_CLIENT_ID'])),
+    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_SECRET', 'AZURE_SECRET'])),
+    access_token=dict(type='str', no_log=True),
+    authority_host=dict(type='str', default=PUBLIC_AUTHORITY_HOST,
+                        fallback=(env_fallback, ['AZURE_AUTHORITY_HOST'])),
+    ca_path=dict(type='path'),
+    validate_certs=dict(type='bool', default=True),
+    timeout=dict(type='float', default=30.0),
+    retries=dict(type='int', default=5),
+)
+
+
+class AduModule:
+    """AnsibleModule plus the collection's shared options, HTTP client and failure handling."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_ARGSPEC)
+        spec.update(argument_spec)
+        mutually_exclusive = list(kwargs.pop('mutually_exclusive', [])) + [('account', 'endpoint')]
+        required_one_of = list(kwargs.pop('required_one_of', [])) + [('account', 'endpoint')]
+        self.module = AnsibleModule(argument_spec=spec, mutually_exclusive=mutually_exclusive,
+                                    required_one_of=required_one_of, **kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        try:
+            self.base_url = service_base_url(self.params['account'], self.params['endpoint'])
+            self.instance = validate_dns_label('instance', self.params['instance'])
+            validate_range('timeout', self.params['timeout'], TIMEOUT_RANGE)
+            validate_range('retries', self.params['retries'], RETRIES_RANGE)
+            self.credential = select_credential(self.params)
+        except (OptionError, AuthConfigError) as exc:
+            self.module.fail_json(msg=str(exc))
+        if not self.params['validate_certs']:
+            self.module.warn('validate_certs is false: the server certificate is not checked, so the bearer '
+                             'token could be sent to an impostor. Prefer ca_path with the CA that signed it.')
+        verify = self.params['ca_path'] or True if self.params['validate_certs'] else False
+        self.http = HttpClient(credential=self.credential, timeout=self.params['timeout'], verify=verify,
+                               retries=self.params['retries'])
+
+    def fail_from_error(self, exc, **extra):
+        """One fail_json for a failed call: msg a person can act on, status_code, error, url."""
+        result = exc.to_result()
+        result.update(extra)
+        self.module.fail_json(msg=exc.message, **result)
+
+    def run(self, work):
+        """Call work(); turn the collection's errors into fail_json, never a traceback."""
+        try:
+            return work()
+        except AduError as exc:
+            self.fail_from_error(exc)
+        except MissingLibraryError as exc:
+            self.module.fail_json(msg=missing_required_lib(exc.library), exception=exc.import_error)
+        except (OptionError, AuthConfigError) as exc:
+            self.module.fail_json(msg=str(exc))
+
+    def exit_json(self, **result):
+        self.module.exit_json(**result)
+
+    def fail_json(self, **result):
+        self.module.fail_json(**result)

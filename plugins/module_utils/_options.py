@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Validation of the connection options, done before any request is sent.
+
+Every check raises OptionError naming the option and the accepted form, so a typo
+never turns into a request to an unintended URL.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+try:
+    from urllib.parse import quote, urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps the import sanity test calm
+    quote = urlsplit = None
+
+PUBLIC_SERVICE_DOMAIN = 'api.adu.microsoft.com'
+DEPLOYMENT_ID_MAX_LENGTH = 256
+TIMEOUT_RANGE = (0.1, 600.0)
+RETRIES_RANGE = (0, 20)
+
+_DNS_LABEL = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
+_FORBIDDEN_ID_CHARS = set('/\\?#%')
+
+
+class OptionError(ValueError):
+    """A module option has a value the collection will not send anywhere."""
+
+    def __init__(self, option, message):
+        super(OptionError, self).__init__('%s: %s' % (option, message))
+        self.option = option
+
+
+def _shown(value, limit=40):
+    """A short, printable rendering of a rejected value for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def validate_dns_label(option, value):
+    """account/instance: one DNS label, letters, digits and inner hyphens, at most 63."""
+    if value is None or not _DNS_LABEL.fullmatch(value):
+        raise OptionError(
+            option, 'must be one DNS label of 1 to 63 ASCII letters, digits and hyphens, '
+            'not starting or ending with a hyphen (got %s)' % _shown(value))
+    return value
+
+
+def is_loopback_host(host):
+    if host.lower() == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_endpoint(value, option='endpoint', allow_http=True):
+    """endpoint: scheme://host[:port] only; plain http only to a loopback host."""
+    if allow_http:
+        accepted = 'must be https://host[:port] (or http://127.0.0.1[:port] for a local emulator)'
+    else:
+        accepted = 'must be https://host[:port]'
+    if not value or any(ord(c) < 33 or ord(c) == 127 for c in value):
+        raise OptionError(option, '%s, got %s' % (accepted, _shown(value)))
+    parts = urlsplit(value)
+    if parts.scheme not in (('https', 'http') if allow_http else ('https',)):
+        raise OptionError(option, '%s; scheme %s is not supported' % (accepted, _shown(parts.scheme)))
+    if parts.username is not None or parts.password is not None or '@' in parts.netloc:
+        # The value itself is not echoed: it may hold a password.
+        raise OptionError(option, '%s; credentials in the URL are not accepted' % accepted)
+    if parts.path not in ('', '/') or parts.query or parts.fragment or '?' in value or '#' in value:
+        raise OptionError(option, '%s, with no path, query or fragment (got %s)' % (accepted, _shown(value)))
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise OptionError(option, '%s; the port must be a number from 1 to 65535 (got %s)' % (accepted, _shown(value)))
+    if not host:
+        raise OptionError(option, '%s; no host given (got %s)' % (accepted, _shown(value)))
+    if parts.scheme == 'http' and not is_loopback_host(host):
+        raise OptionError(
+            option, 'plain http:// is only allowed to a loopback host, a bearer token is never sent '
+            'in clear over a network; use https:// (got %s)' % _shown(value))
+    if port == 0:
+        raise OptionError(option, '%s; the port must be a number from 1 to 65535' % accepted)
+    return '%s://%s' % (parts.scheme, parts.netloc.lower())
+
+
+def validate_deployment_id(value, option='deployment_id'):
+    """deployment_id: sent as one path segment, so nothing that could split or escape it."""
+    accepted = 'must be 1 to %d characters with no / \\ ? # %% or control characters' % DEPLOYMENT_ID_MAX_LENGTH
+    if not value:
+        raise OptionError(option, '%s (got an empty value)' % accepted)
+    if len(value) > DEPLOYMENT_ID_MAX_LENGTH:
+        raise OptionError(option, '%s (got %d characters)' % (accepted, len(value)))
+    bad = sorted(set(c for c in value if c in _FORBIDDEN_ID_CHARS or ord(c) < 32 or 127 <= ord(c) < 160))
+    if bad:
+        raise OptionError(option, '%s (got %s, containing %s)' % (accepted, _shown(value), _shown(''.join(bad))))
+    if value.strip('.') == '':
+        raise OptionError(option, '%s, and not only dots (got %s)' % (accepted, _shown(value)))
+    if value != value.strip():
+        raise OptionError(option, '%s, and no leading or trailing white space (got %s)' % (accepted, _shown(value)))
+    return value
+
+
+def path_segment(value):
+    """Percent-encode a validated value as exactly one URL path segment."""
+    return quote(value, safe='')
+
+
+def validate_range(option, value, bounds):
+    low, high = bounds
+    if value is None or not low <= value <= high:
+        raise OptionError(option, 'must be between %s and %s (got %s)' % (low, high, _shown(value)))
+    return value
+
+
+def service_base_url(account=None, endpoint=None):
+    """The ADU service root: from endpoint when given, else https://{account}.api.adu.microsoft.com."""
+    if endpoint is not None and account is not None:
+        raise OptionError('account', 'give either account or endpoint, not both')
+    if endpoint is not None:
+        return validate_endpoint(endpoint)
+    if account is None:
+        raise OptionError('account', 'one of account or endpoint is required')
+    return 'https://%s.%s' % (validate_dns_label('account', account).lower(), PUBLIC_SERVICE_DOMAIN)
+
+
+def validate_authority_host(value):
+    """authority_host: an https URL of an Azure AD authority (msal accepts nothing else)."""
+    return validate_endpoint(value, option='authority_host', allow_http=False)
