@@ -7,10 +7,11 @@ BUILD := $(CURDIR)/.build
 COLLECTIONS := $(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/adu/device_update
 BIN := $(CURDIR)/$(VENV)/bin
+PY_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # Tests import the collection as ansible_collections.adu.device_update and the emulator from tests/.
 TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
 
-.PHONY: help venv tree demo test unit e2e clean
+.PHONY: help venv tree tools demo test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
 	@echo "make demo   start the emulator, cancel and retry sample deployments, run again to show ok"
@@ -36,10 +37,47 @@ unit: venv tree
 	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit
 
 e2e: venv tree
-	$(TEST_ENV) $(BIN)/python -m pytest -q tests/e2e tests/adu_emulator/tests
+	$(TEST_ENV) $(BIN)/python -m pytest -q tests/e2e
 
-test: venv tree
-	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit tests/adu_emulator/tests tests/e2e
+COVERAGE_DIR := $(BUILD)/coverage
+COVERAGE_ENV := COVERAGE_RCFILE="$(CURDIR)/tests/coverage.rc" \
+	_ANSIBLE_ANSIBALLZ_COVERAGE_CONFIG='{"config": "$(CURDIR)/tests/coverage.rc", "output": "$(COVERAGE_DIR)/module"}'
+
+# pytest's unit, emulator and end-to-end tests, with line coverage of plugins/ over all of them.
+pytest: venv tree
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
+	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
+	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/adu_emulator/tests tests/e2e
+
+coverage-report: venv
+	$(BIN)/coverage combine --quiet --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined \
+	  $$(find $(COVERAGE_DIR) -type f ! -name combined)
+	$(BIN)/coverage report --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined --fail-under=90
+
+# CI machines may lack shellcheck, which ansible-test sanity runs on scripts/.
+tools:
+	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null; }
+
+sanity: venv tools
+	$(TEST_ENV) PYTHON=$(BIN)/python scripts/ansible-test.sh sanity --python $(PY_VERSION) --color no
+
+units: venv
+	$(TEST_ENV) PYTHON=$(BIN)/python scripts/ansible-test.sh units --python $(PY_VERSION) --color no
+
+lint: venv tree
+	$(TEST_ENV) $(BIN)/ansible-lint --nocolor
+
+docs-lint: venv tree
+	$(TEST_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
+	$(TEST_ENV) $(BIN)/antsibull-changelog lint
+	for module in plugins/modules/*.py; do \
+	  $(TEST_ENV) $(BIN)/ansible-doc adu.device_update.$$(basename $$module .py) >/dev/null; done
+
+build: venv
+	$(TEST_ENV) scripts/check-build.sh
+
+# Everything CI runs; coverage last, so its figure is the closing line to read.
+test: sanity units lint docs-lint build pytest coverage-report
 
 clean:
 	rm -rf $(BUILD) $(VENV) .pytest_cache .hypothesis .coverage*

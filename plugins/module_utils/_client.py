@@ -19,7 +19,7 @@ import traceback
 
 try:
     import requests
-    from requests.exceptions import ConnectTimeout, ConnectionError as RequestsConnectionError, RequestException
+    from requests.exceptions import ConnectTimeout, RequestException
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:

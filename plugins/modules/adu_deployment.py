@@ -16,7 +16,7 @@ description:
   - Reads the deployment first and sends nothing when nothing would change, so a play can be run again safely.
   - Uses the 2020-09-01 preview management API (C(/deviceupdate/{instance}/v2/management/deployments)).
 author:
-  - adu.device_update contributors
+  - ADU collection maintainers (@adu-device-update)
 options:
   deployment_id:
     description:

@@ -23,7 +23,7 @@ from .store import DEFAULT_SEED, Store
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='adu_emulator', description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(prog='adu_emulator', description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--seed', default=DEFAULT_SEED, help='JSON file of principals, tokens and deployments')
     parser.add_argument('--host', default='127.0.0.1', help='loopback address to listen on (default 127.0.0.1)')
     parser.add_argument('--port', type=int, default=0, help='port, 0 for any free one (default)')

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Build the Galaxy tarball and refuse it if it carries anything that is not the collection.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/.build/dist"
+rm -rf "$out" && mkdir -p "$out"
+ansible-galaxy collection build --force --output-path "$out" "$root" >/dev/null
+tarball=$(ls "$out"/adu-device_update-*.tar.gz)
+listing=$(tar -tzf "$tarball")
+unwanted='(^|/)(\.venv|\.build|\.git|\.ci|__pycache__|\.pytest_cache|\.hypothesis|htmlcov|tests/output)(/|$)|\.pyc$|\.coverage|\.tar\.gz$|(^|/)[^/]*\.(pem|key|pfx|p12)$'
+if bad=$(grep -E "$unwanted" <<<"$listing"); then
+  echo "The collection tarball carries files it must not:"; echo "$bad"; exit 1
+fi
+for required in MANIFEST.json FILES.json meta/runtime.yml plugins/modules/adu_deployment.py README.md; do
+  grep -qx "$required" <<<"$listing" || grep -qx "./$required" <<<"$listing" || { echo "missing from the tarball: $required"; exit 1; }
+done
+echo "built $(basename "$tarball"): $(wc -l <<<"$listing") entries, nothing unwanted"

@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The emulator on its own: routes, recorded shapes, auth, faults, journal, command line."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from adu_emulator import Emulator
+from adu_emulator.store import recorded_body
+
+TOKEN = 'emu-static-access-token-for-tests'
+BASE = '/deviceupdate/blue/v2/management/deployments/'
+AUTH = {'Authorization': 'Bearer ' + TOKEN}
+
+
+@pytest.fixture(scope='module')
+def server(tmp_path_factory):
+    emulator = Emulator(cert_dir=str(tmp_path_factory.mktemp('ca'))).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def emu(server):
+    server.reset()
+    return server
+
+
+def get(emu, path, **kwargs):
+    return requests.get(emu.url + path, verify=emu.ca_path, timeout=5, **kwargs)
+
+
+def post(emu, path, **kwargs):
+    return requests.post(emu.url + path, verify=emu.ca_path, timeout=5, **kwargs)
+
+
+def test_deployment_has_the_recorded_shape(emu):
+    resp = get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
+    assert resp.status_code == 200
+    assert resp.json() == recorded_body('v2-get-deployment')
+
+
+def test_unknown_deployment_is_problem_json_with_trace_id(emu):
+    resp = get(emu, BASE + 'nope', headers=AUTH)
+    assert resp.status_code == 404
+    assert resp.headers['Content-Type'].startswith('application/problem+json')
+    body = resp.json()
+    assert set(body) == {'type', 'title', 'status', 'traceId'} and body['traceId'].startswith('00-')
+
+
+def test_no_token_is_401(emu):
+    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8').status_code == 401
+    assert get(emu, BASE + 'x', headers={'Authorization': 'Bearer forged'}).status_code == 401
+    assert [e['authorized'] for e in emu.journal] == [False, False]
+
+
+def test_cancel_and_retry_change_state_as_the_service_does(emu):
+    resp = post(emu, BASE + 'rollout-2026-11-failing?action=retry', headers=AUTH)
+    assert resp.json()['isRetry'] is True
+    status = get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH).json()
+    assert (status['devicesCompletedFailedCount'], status['devicesInProgressCount']) == (0, 6)
+    resp = post(emu, BASE + 'dpokluda-test.2020-1111-1124-8?action=cancel', headers=AUTH)
+    assert resp.json()['isCanceled'] is True
+    status = get(emu, BASE + 'dpokluda-test.2020-1111-1124-8/status', headers=AUTH).json()
+    assert status['deploymentState'] == 'Canceled' and status['devicesCanceledCount'] == 2
+
+
+def test_pascal_case_instance(emu):
+    body = get(emu, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment', headers=AUTH).json()
+    assert body['DeploymentId'] == 'pascal-case-deployment' and body['IsCanceled'] is False
+
+
+def test_path_segments_are_decoded_once(emu):
+    emu.store.add_deployment('blue', {'deploymentId': 'a b:c'})
+    assert get(emu, BASE + 'a%20b%3Ac', headers=AUTH).status_code == 200
+    assert emu.journal[-1]['deployment_id'] == 'a b:c'
+
+
+def test_token_flow_and_journal_holds_no_secret(emu):
+    seed_principal = emu.store.principals[0]
+    tenant = seed_principal['tenant_id']
+    config = get(emu, '/%s/v2.0/.well-known/openid-configuration' % tenant).json()
+    form = {'grant_type': 'client_credentials', 'client_id': seed_principal['client_id'],
+            'client_secret': seed_principal['client_secret'], 'scope': 'https://api.adu.microsoft.com/.default'}
+    token = requests.post(config['token_endpoint'], data=form, verify=emu.ca_path, timeout=5).json()['access_token']
+    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers={'Authorization': 'Bearer ' + token}).status_code == 200
+    bad = requests.post(config['token_endpoint'], data=dict(form, client_secret='wrong'), verify=emu.ca_path, timeout=5)
+    assert bad.status_code == 401 and bad.json()['error'] == 'invalid_client'
+    journal = json.dumps(emu.journal)
+    assert seed_principal['client_secret'] not in journal and token not in journal and 'wrong' not in journal
+
+
+def test_status_fault_with_retry_after_then_normal(emu):
+    emu.add_fault(route='get_status', status=429, headers={'Retry-After': '3'}, times=1)
+    first = get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH)
+    assert first.status_code == 429 and first.headers['Retry-After'] == '3'
+    assert get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH).status_code == 200
+
+
+def test_html_fault_body(emu):
+    emu.add_fault(route='get_deployment', status=502, body='<html>Bad Gateway</html>')
+    resp = get(emu, BASE + 'x', headers=AUTH)
+    assert resp.status_code == 502 and resp.headers['Content-Type'].startswith('text/html')
+
+
+def test_drop_and_reset_faults(emu):
+    emu.add_fault(route='get_deployment', kind='drop')
+    with pytest.raises(requests.exceptions.ConnectionError):
+        get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
+    emu.add_fault(route='get_deployment', kind='reset')
+    with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)):
+        get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
+
+
+def test_lost_response_after_apply(emu):
+    emu.add_fault(route='cancel', kind='drop', after_apply=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        post(emu, BASE + 'dpokluda-test.2020-1111-1124-8?action=cancel', headers=AUTH)
+    assert emu.store.raw('blue', 'dpokluda-test.2020-1111-1124-8')['deployment']['isCanceled'] is True
+
+
+def test_delay_fault_delays(emu):
+    emu.add_fault(route='get_deployment', kind='delay', delay=0.5)
+    start = time.time()
+    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH).status_code == 200
+    assert time.time() - start >= 0.5
+
+
+def test_faults_target_one_deployment(emu):
+    emu.add_fault(route='get_deployment', status=500, deployment_id='rollout-2026-11-healthy', times=None)
+    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH).status_code == 200
+    assert get(emu, BASE + 'rollout-2026-11-healthy', headers=AUTH).status_code == 500
+    assert get(emu, BASE + 'rollout-2026-11-healthy', headers=AUTH).status_code == 500
+
+
+def test_unknown_fault_route_is_refused(emu):
+    with pytest.raises(ValueError):
+        emu.add_fault(route='get_deploymnet')
+
+
+def test_command_line_with_ready_file_and_control_api(tmp_path):
+    ready = tmp_path / 'ready.json'
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    proc = subprocess.Popen([sys.executable, '-m', 'adu_emulator', '--ready-file', str(ready),
+                             '--cert-dir', str(tmp_path)], env=env, stdout=subprocess.PIPE)
+    try:
+        deadline = time.time() + 20
+        while not ready.exists() and time.time() < deadline:
+            time.sleep(0.05)
+        info = json.loads(ready.read_text())
+        assert info['url'].startswith('https://127.0.0.1:') and os.path.exists(info['ca_path'])
+        url, ca_path = info['url'], info['ca_path']
+        fault = {'route': 'get_deployment', 'status': 503}
+        assert requests.post(url + '/_emulator/faults', json=fault, verify=ca_path, timeout=5).status_code == 200
+        assert requests.get(url + BASE + 'x', headers=AUTH, verify=ca_path, timeout=5).status_code == 503
+        journal = requests.get(url + '/_emulator/journal', verify=ca_path, timeout=5).json()['journal']
+        assert [(e['route'], e['status']) for e in journal] == [('get_deployment', 503)]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0

@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The client's retry and error rules, with a scripted session (faults a real run reaches only slowly)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import json
+import socket
+import time
+
+import pytest
+import requests
+
+from ansible_collections.adu.device_update.plugins.module_utils._client import (
+    AduError,
+    Backoff,
+    HttpClient,
+    describe_transport_error,
+    parse_error_body,
+    parse_retry_after,
+)
+
+
+def response(status, body=None, headers=None, text=None):
+    resp = requests.Response()
+    resp.status_code = status
+    resp._content = (text if text is not None else json.dumps(body if body is not None else {})).encode('utf-8')
+    resp.headers.update(headers or {'Content-Type': 'application/json'})
+    return resp
+
+
+class ScriptedSession(requests.Session):
+    """Answers each request with the next scripted response or exception."""
+
+    def __init__(self, script):
+        super(ScriptedSession, self).__init__()
+        self.script = list(script)
+        self.sent = []
+
+    def request(self, method, url, **kwargs):  # pylint: disable=arguments-differ
+        self.sent.append((method, url, kwargs))
+        item = self.script.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+class FakeCredential:
+    refreshable = True
+
+    def __init__(self):
+        self.tokens = 0
+
+    def get_token(self, http, force_refresh=False):
+        if force_refresh or not self.tokens:
+            self.tokens += 1
+        return 'token-%d' % self.tokens
+
+    def invalidate(self):
+        pass
+
+
+def client(script, retries=3, credential=None):
+    waits = []
+    http = HttpClient(credential=credential, retries=retries, session=ScriptedSession(script), sleep=waits.append,
+                      verify='/ca.pem')
+    return http, waits
+
+
+def test_verify_and_timeout_are_passed_per_request():
+    http, _waits = client([response(200, {'a': 1})])
+    assert http.request('GET', 'https://h/x', 'reading').body == {'a': 1}
+    kwargs = http.session.sent[0][2]
+    assert kwargs['verify'] == '/ca.pem' and kwargs['timeout'] == 30.0
+
+
+def test_get_retries_5xx_and_429_honouring_retry_after():
+    http, waits = client([response(503), response(429, headers={'Retry-After': '7'}), response(200, {'ok': True})])
+    assert http.request('GET', 'https://h/x', 'reading').body == {'ok': True}
+    assert len(waits) == 2 and 0.5 <= waits[0] <= 1.0 and waits[1] == 7
+
+
+def test_get_gives_up_after_retries():
+    http, waits = client([response(500)] * 3, retries=2)
+    with pytest.raises(AduError) as err:
+        http.request('GET', 'https://h/x', 'reading x')
+    assert err.value.status_code == 500 and 'gave up after 2 retries' in err.value.message
+    assert len(waits) == 2 and not err.value.action_unknown
+
+
+def test_retry_after_beyond_budget_fails_at_once():
+    http, waits = client([response(429, headers={'Retry-After': '86400'})])
+    with pytest.raises(AduError) as err:
+        http.request('GET', 'https://h/x', 'reading x')
+    assert waits == [] and 'beyond the retry budget' in err.value.message and 'throttled' in err.value.message
+
+
+def test_post_resent_on_429_and_refused_connection_only():
+    refused = requests.exceptions.ConnectionError(
+        requests.packages.urllib3.exceptions.NewConnectionError(None, 'refused'))
+    http, waits = client([response(429, headers={'Retry-After': '0'}), refused, response(200, {'isCanceled': True})])
+    assert http.request('POST', 'https://h/x?action=cancel', 'cancel', safe_to_repeat=False).body['isCanceled']
+    assert len(http.session.sent) == 3 and len(waits) == 1  # Retry-After: 0 sleeps nothing
+
+
+@pytest.mark.parametrize('failure', [
+    response(500), response(502), response(504),
+    requests.exceptions.ReadTimeout('read timed out'),
+    requests.exceptions.ConnectionError(ConnectionResetError(104, 'reset')),
+    requests.exceptions.ChunkedEncodingError('incomplete'),
+])
+def test_post_with_unknown_outcome_is_never_resent(failure):
+    http, waits = client([failure, response(200)])
+    with pytest.raises(AduError) as err:
+        http.request('POST', 'https://h/x?action=retry', 'retry of deployment d', safe_to_repeat=False)
+    assert len(http.session.sent) == 1 and waits == []
+    assert err.value.action_unknown and 'may or may not have happened' in err.value.message
+
+
+def test_post_refused_by_service_is_not_unknown():
+    http, _waits = client([response(400, {'error': {'code': 'BadRequest', 'message': 'nope'}})])
+    with pytest.raises(AduError) as err:
+        http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False)
+    assert not err.value.action_unknown and 'BadRequest' in err.value.message
+
+
+def test_401_refreshes_the_token_once_then_fails():
+    cred = FakeCredential()
+    http, _waits = client([response(401), response(401)], credential=cred)
+    with pytest.raises(AduError) as err:
+        http.request('GET', 'https://h/x', 'reading')
+    assert cred.tokens == 2 and 'credentials were rejected' in err.value.message
+    auth = [sent[2]["headers"]["Authorization"] for sent in http.session.sent]
+    assert auth == ['Bearer token-1', 'Bearer token-2']
+
+
+def test_non_json_success_body_is_an_error():
+    http, _waits = client([response(200, text='<html>proxy</html>', headers={'Content-Type': 'text/html'})])
+    with pytest.raises(AduError, match='not a JSON object'):
+        http.request('GET', 'https://h/x', 'reading')
+
+
+def test_refused_connection_is_described_and_retried(unused_port):
+    http = HttpClient(retries=1, sleep=lambda s: None, timeout=2)
+    with pytest.raises(AduError) as err:
+        http.request('GET', 'http://127.0.0.1:%d/x' % unused_port, 'reading x')
+    assert 'the connection was refused' in err.value.message and http.request_count == 2
+
+
+@pytest.fixture
+def unused_port():
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def test_describe_transport_error_timeout():
+    assert describe_transport_error(requests.exceptions.ReadTimeout('x'), 5) == 'no answer within 5 s'
+
+
+@pytest.mark.parametrize('header, expected', [('5', 5.0), ('0', 0.0), ('-3', 0.0), ('1.5', 1.5), ('soon', None), (None, None)])
+def test_parse_retry_after_seconds(header, expected):
+    assert parse_retry_after(header) == expected
+
+
+def test_parse_retry_after_http_date():
+    now = time.time()
+    header = email.utils.formatdate(now + 30, usegmt=True)
+    assert 28 <= parse_retry_after(header, now=now) <= 31
+    assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
+
+
+def test_backoff_is_bounded_and_jittered():
+    backoff = Backoff(retries=10, max_total_wait=10, sleep=lambda s: None, rand=lambda: 1.0)
+    waits = []
+    while True:
+        wait = backoff.next_wait()
+        if wait is None:
+            break
+        backoff.wait(wait)
+        waits.append(wait)
+    assert waits == [1.0, 2.0, 4.0] and backoff.waited <= 10
+    low = Backoff(retries=1, rand=lambda: 0.0)
+    assert low.next_wait() == 0.5
+
+
+def test_parse_error_body_problem_json(recorded):
+    rec = recorded('v2-deployment-not-found')
+    error = parse_error_body(json.dumps(rec['body']), rec['content_type'], {})
+    assert error == {'code': 'Not Found', 'message': 'Not Found', 'trace_id': rec['body']['traceId']}
+
+
+def test_parse_error_body_error_object_and_header_trace():
+    error = parse_error_body(json.dumps({'error': {'code': 'Throttled', 'message': 'slow down'}}), 'application/json',
+                             {'x-ms-correlation-request-id': 'corr-1'})
+    assert error == {'code': 'Throttled', 'message': 'slow down', 'trace_id': 'corr-1'}
+
+
+def test_parse_error_body_html():
+    error = parse_error_body('<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html', {})
+    assert error['code'] is None and error['message'].startswith('non-JSON response (text/html): <html>')

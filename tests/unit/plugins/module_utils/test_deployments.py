@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
+    DeploymentService,
+    PlanError,
+    diff_flags,
+    normalize_deployment,
+    normalize_status,
+    plan,
+    snake_key,
+)
+
+
+def deployment(**flags):
+    return normalize_deployment(dict({'deploymentId': 'd1'}, **flags))
+
+
+def status(failed):
+    return normalize_status({'devicesCompletedFailedCount': failed})
+
+
+def test_recorded_deployment_normalises_to_snake_case(recorded):
+    body = normalize_deployment(recorded('v2-get-deployment')['body'])
+    assert body['deployment_id'] == 'dpokluda-test.2020-1111-1124-8'
+    assert body['device_group_definition'] == ['dpokluda-test']
+    assert body['update_id'] == {'provider': 'Contoso', 'name': 'Virtual-Machine', 'version': '2020.1111.1124.8'}
+    assert (body['is_canceled'], body['is_retried'], body['is_completed']) == (False, False, False)
+    assert 'is_retry' not in body
+
+
+def test_recorded_cancel_response_is_canceled(recorded):
+    assert normalize_deployment(recorded('v2-cancel-deployment')['body'])['is_canceled'] is True
+
+
+def test_recorded_status_counts(recorded):
+    body = normalize_status(recorded('v2-get-deployment-status')['body'])
+    assert body['deployment_state'] == 'Active'
+    assert body['devices_completed_succeeded_count'] == 1
+    assert body['devices_completed_failed_count'] == 0
+
+
+@pytest.mark.parametrize('raw', [
+    {'DeploymentId': 'x', 'IsCanceled': True, 'IsRetried': True},
+    {'deploymentId': 'x', 'isCanceled': True, 'isRetry': True},
+    {'DEPLOYMENTID': 'x', 'iscanceled': 'true', 'ISRETRIED': True},
+])
+def test_keys_match_case_insensitively_and_isretry_is_isretried(raw):
+    body = normalize_deployment(raw)
+    assert body['deployment_id'] == 'x'
+    assert body['is_canceled'] is True and body['is_retried'] is True
+
+
+def test_absent_flags_are_false_and_unknown_keys_kept():
+    body = normalize_deployment({'deploymentId': 'x', 'someNewField': {'innerValue': 1}})
+    assert body['is_canceled'] is False and body['is_retried'] is False and body['is_completed'] is False
+    assert body['some_new_field'] == {'inner_value': 1}
+
+
+@pytest.mark.parametrize('key, expected', [
+    ('deviceClassSubgroups', 'device_class_subgroups'), ('HTTPEndpoint', 'http_endpoint'),
+    ('simple', 'simple'), ('x-ms-thing', 'x_ms_thing'),
+])
+def test_snake_key(key, expected):
+    assert snake_key(key) == expected
+
+
+# The decision table of DESIGN.md, row by row.
+@pytest.mark.parametrize('state, dep, stat, force, action', [
+    ('canceled', deployment(isCanceled=True), None, False, None),
+    ('canceled', deployment(isCanceled=False), None, False, 'cancel'),
+    ('canceled', deployment(), None, True, 'cancel'),
+    ('retried', deployment(), status(0), False, None),
+    ('retried', deployment(), status(0), True, 'retry'),
+    ('retried', deployment(), status(3), False, 'retry'),
+    ('retried', deployment(isRetry=True), status(2), False, 'retry'),
+])
+def test_plan_table(state, dep, stat, force, action):
+    assert plan(state, dep, stat, force).action == action
+
+
+def test_plan_refuses_to_retry_a_canceled_deployment():
+    with pytest.raises(PlanError, match='cannot be retried'):
+        plan('retried', deployment(isCanceled=True), status(5), force=True)
+
+
+def test_plan_retry_needs_status():
+    with pytest.raises(ValueError):
+        plan('retried', deployment())
+
+
+def test_diff_flags():
+    assert diff_flags({'is_canceled': False}, {'is_canceled': True, 'is_retried': False}) == {
+        'before': {'is_canceled': False, 'is_retried': False},
+        'after': {'is_canceled': True, 'is_retried': False}}
+
+
+class FakeApi:
+    """Records calls; answers from dicts. The real API is exercised end to end."""
+
+    def __init__(self, dep, stat=None):
+        self.dep, self.stat, self.calls = dep, stat, []
+
+    def get_deployment(self, deployment_id):
+        self.calls.append(('get', deployment_id))
+        return self.dep
+
+    def get_status(self, deployment_id):
+        self.calls.append(('status', deployment_id))
+        return self.stat
+
+    def act(self, deployment_id, action):
+        self.calls.append((action, deployment_id))
+        return dict(self.dep, is_canceled=self.dep['is_canceled'] or action == 'cancel',
+                    is_retried=self.dep['is_retried'] or action == 'retry')
+
+
+def test_service_calls_only_what_the_decision_needs():
+    api = FakeApi(deployment(isCanceled=True))
+    result = DeploymentService(api).ensure('d1', 'canceled')
+    assert result['changed'] is False and api.calls == [('get', 'd1')]
+    assert 'status' not in result
+
+    api = FakeApi(deployment(), status(2))
+    result = DeploymentService(api).ensure('d1', 'retried')
+    assert api.calls == [('get', 'd1'), ('status', 'd1'), ('retry', 'd1')]
+    assert result['deployment']['is_retried'] is True and result['status']['devices_completed_failed_count'] == 2
+
+
+def test_service_check_mode_never_acts_but_reports_the_same_change():
+    api = FakeApi(deployment(), status(2))
+    result = DeploymentService(api).ensure('d1', 'retried', check_mode=True)
+    assert result['changed'] is True and api.calls == [('get', 'd1'), ('status', 'd1')]
+    assert result['diff']['after']['is_retried'] is True and result['deployment']['is_retried'] is False
