@@ -11,7 +11,7 @@ PY_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_i
 # Tests import the collection as ansible_collections.adu.device_update and the emulator from tests/.
 TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
 
-.PHONY: help venv tree tools demo test unit e2e pytest coverage-report sanity units lint docs-lint build clean
+.PHONY: help venv tree tools docs demo test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
 	@echo "make demo   start the emulator, cancel and retry sample deployments, run again to show ok"
@@ -67,8 +67,18 @@ units: venv
 lint: venv tree
 	$(TEST_ENV) $(BIN)/ansible-lint --nocolor
 
+# Module reference in docs/reference, generated from the modules' own DOCUMENTATION.
+REFERENCE_CMD = $(BIN)/antsibull-docs collection --use-current --squash-hierarchy --output-format simplified-rst \
+	--fail-on-error --no-add-antsibull-docs-version
+docs: venv tree
+	rm -rf docs/reference && mkdir -m 700 -p docs/reference
+	$(TEST_ENV) $(REFERENCE_CMD) --dest-dir docs/reference adu.device_update
+
 docs-lint: venv tree
 	$(TEST_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
+	rm -rf $(BUILD)/reference && mkdir -m 700 -p $(BUILD)/reference
+	$(TEST_ENV) $(REFERENCE_CMD) --dest-dir $(BUILD)/reference adu.device_update
+	diff -ru docs/reference $(BUILD)/reference || { echo "docs/reference is stale: run make docs"; exit 1; }
 	$(TEST_ENV) $(BIN)/antsibull-changelog lint
 	for module in plugins/modules/*.py; do \
 	  $(TEST_ENV) $(BIN)/ansible-doc adu.device_update.$$(basename $$module .py) >/dev/null; done

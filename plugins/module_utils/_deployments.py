@@ -105,6 +105,10 @@ def normalize_status(raw):
 class PlanError(Exception):
     """The requested state cannot be reached from what was read; nothing may be sent."""
 
+    def __init__(self, message, deployment=None):
+        super(PlanError, self).__init__(message)
+        self.deployment = deployment
+
 
 Plan = namedtuple('Plan', ['action', 'msg', 'check_msg'])
 """action: None (nothing to do), 'cancel' or 'retry'; msg: one line for the result;
@@ -135,7 +139,7 @@ def plan(state, deployment, status=None, force=False, label='deployment'):
         if deployment['is_canceled']:
             raise PlanError(
                 '%s is canceled and cannot be retried: a canceled deployment cannot be '
-                're-activated; create a new deployment instead' % name)
+                're-activated; create a new deployment instead' % name, deployment)
         if status is None:
             raise ValueError('plan(retried) needs the deployment status')
         failed = status['devices_completed_failed_count']

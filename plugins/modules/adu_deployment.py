@@ -100,7 +100,7 @@ deployment:
   description:
     - The deployment after the action (in check mode and when nothing was done, as it was read), keys in snake_case.
     - Keys the service sends beyond those listed here are returned too, in snake_case.
-  returned: success
+  returned: success, and when a canceled deployment cannot be retried
   type: dict
   contains:
     deployment_id:
@@ -281,7 +281,7 @@ def main():
     try:
         result = module.run(lambda: service.ensure(deployment_id, params['state'], params['force'], module.check_mode))
     except PlanError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), deployment=exc.deployment)
     result.pop('action')
     result['ansible_facts'] = {'adu_deployment': result['deployment']}
     module.exit_json(**result)

@@ -96,6 +96,7 @@ def test_retrying_a_canceled_deployment_fails_before_any_post(runner, emulator):
     assert play.rc != 0
     assert play.records[-1]['outcome'] == 'failed'
     assert 'is canceled and cannot be retried' in play.result['msg']
+    assert play.result['deployment']['is_canceled'] is True
     assert adu_calls(emulator) == [('GET', 'get_deployment')]
 
 
