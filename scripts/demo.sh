@@ -20,7 +20,7 @@ for name, key in (('AZURE_TENANT_ID', 'tenant_id'), ('AZURE_CLIENT_ID', 'client_
     print('export %s=%s' % (name, shlex.quote(p[key])))
 PY
 )"
-export AZURE_AUTHORITY_HOST="$url" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+export AZURE_AUTHORITY_HOST="$url" XDG_CACHE_HOME="$work/cache" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 
 play=(ansible-playbook -i "$root/docs/examples/inventory.ini" "$root/docs/examples/demo.yml" -e "adu_endpoint=$url" -e "adu_ca_path=$ca_path")
 echo; echo "=== First run: cancels and retries what needs it"

@@ -33,11 +33,16 @@ options:
   auth_method:
     description:
       - How to get the bearer token for the Device Update API.
-      - V(auto) uses the first complete source in this order, O(access_token), then a client secret
-        (O(tenant_id), O(client_id), O(client_secret)).
+      - V(auto) uses the first source whose inputs are complete, in this order
+        V(access_token) (O(access_token)),
+        V(certificate) (O(tenant_id), O(client_id), O(client_certificate_path)),
+        V(workload_identity) (O(tenant_id), O(client_id), O(federated_token_file)),
+        V(client_secret) (O(tenant_id), O(client_id), O(client_secret)).
+        Each input may come from the task, from C(module_defaults), or from its environment variable, in that order.
+      - V(managed_identity) is never picked by V(auto); set it to use the managed identity of the host.
     type: str
     default: auto
-    choices: [auto, access_token, client_secret]
+    choices: [auto, access_token, certificate, workload_identity, client_secret, managed_identity]
   tenant_id:
     description:
       - Azure AD tenant (directory) ID of the service principal.
@@ -58,6 +63,40 @@ options:
       - A bearer token for the scope C(https://api.adu.microsoft.com/.default) that the caller already has.
         No token is requested from Azure AD. Never logged.
     type: str
+  client_certificate_path:
+    description:
+      - Certificate of the service principal, a PEM file holding the private key and the certificate (and its
+        chain), or a PFX/PKCS#12 file. The certificate chain is sent, so subject name/issuer authentication works.
+      - If not set, the environment variable E(AZURE_CLIENT_CERTIFICATE_PATH) is used.
+    type: path
+  client_certificate_password:
+    description:
+      - Password of the private key in O(client_certificate_path), if it is encrypted. Never logged.
+      - If not set, the environment variable E(AZURE_CLIENT_CERTIFICATE_PASSWORD) is used.
+    type: str
+  federated_token_file:
+    description:
+      - File holding a federated token (AKS workload identity, GitHub Actions OIDC) to exchange for an Azure AD token.
+        It is read again for every token request, since it rotates.
+      - If not set, the environment variable E(AZURE_FEDERATED_TOKEN_FILE) is used.
+    type: path
+  managed_identity_client_id:
+    description:
+      - With O(auth_method=managed_identity), the client ID of a user-assigned managed identity.
+        Without it the system-assigned identity is used.
+    type: str
+  token_cache:
+    description:
+      - Whether to keep tokens from Azure AD in a cache file shared by every task on the host,
+        so that a play asks Azure AD once while the token is valid, whatever its length or number of forks.
+    type: bool
+    default: true
+  token_cache_path:
+    description:
+      - The token cache file. Its directory is created with mode 0700 and the file with mode 0600;
+        a cache file or directory that other users can read or write is refused.
+      - Defaults to C(adu.device_update/tokens.json) under E(XDG_CACHE_HOME), or C(~/.cache).
+    type: path
   authority_host:
     description:
       - Azure AD authority for other clouds, for example V(https://login.microsoftonline.us).

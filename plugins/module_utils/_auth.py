@@ -3,21 +3,38 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Credential sources: each a small class that turns module options into a bearer token.
 
-msal is imported only when a token has to be requested, so a task given an access_token
-never pays for importing msal and cryptography.
+Tokens from Azure AD go through a cache file shared by every task on the host, so a play makes
+one token request while the token is valid. msal (and with it cryptography) is imported only
+when a token really has to be requested.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import re
+import time
 import traceback
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, describe_transport_error
+from ansible_collections.adu.device_update.plugins.module_utils._client import (
+    AduError,
+    Backoff,
+    describe_transport_error,
+    parse_retry_after,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_authority_host
+from ansible_collections.adu.device_update.plugins.module_utils._token_cache import (
+    TokenCache,
+    TokenCacheError,
+    cache_key,
+)
 
 SCOPE = 'https://api.adu.microsoft.com/.default'
+RESOURCE = 'https://api.adu.microsoft.com'
 PUBLIC_AUTHORITY_HOST = 'https://login.microsoftonline.com'
+_PEM_KEY = re.compile(r'-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----.+?-----END (?:[A-Z]+ )*PRIVATE KEY-----', re.S)
+_PEM_CERT = re.compile(r'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', re.S)
 
 
 class MissingLibraryError(Exception):
@@ -30,7 +47,7 @@ class MissingLibraryError(Exception):
 
 
 class AuthConfigError(Exception):
-    """The auth options do not make up one complete credential; names what was looked at."""
+    """The auth options do not make up one complete, usable credential."""
 
 
 def _import_msal():
@@ -41,18 +58,37 @@ def _import_msal():
     return msal
 
 
+def _read_file(option, path):
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        raise AuthConfigError('%s: cannot read %s (%s)' % (option, path, exc.strerror or exc))
+
+
 class _MsalTransport:
-    """msal's http_client interface on top of our HttpClient, so the authority gets the same
-    TLS settings (ca_path, validate_certs) and timeout as the ADU API."""
+    """msal's http_client interface on our HttpClient: same TLS settings and timeout as the ADU
+    API, and a throttled (429) token request is resent after Retry-After within the retry budget."""
 
     def __init__(self, http):
         self._http = http
 
+    def _send(self, method, url, **kwargs):
+        backoff = Backoff(self._http.retries, self._http.max_total_wait, sleep=self._http.sleep)
+        while True:
+            resp = self._http.send(method, url, **kwargs)
+            if resp.status_code != 429:
+                return resp
+            wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')))
+            if wait is None:
+                return resp
+            backoff.wait(wait)
+
     def post(self, url, params=None, data=None, headers=None, **kwargs):  # pylint: disable=unused-argument
-        return self._http.send('POST', url, headers=headers, data=data, params=params)
+        return self._send('POST', url, headers=headers, data=data, params=params)
 
     def get(self, url, params=None, headers=None, **kwargs):  # pylint: disable=unused-argument
-        return self._http.send('GET', url, headers=headers, params=params)
+        return self._send('GET', url, headers=headers, params=params)
 
     def close(self):
         """msal may close its client; the session belongs to HttpClient."""
@@ -62,8 +98,14 @@ class Credential:
     """A source of bearer tokens for the ADU API."""
 
     name = None
+    # The options that make this source complete (all must be set).
+    required = ()
     # Whether a token the service rejects can be replaced by asking again.
     refreshable = False
+
+    @classmethod
+    def missing(cls, params):
+        return [k for k in cls.required if not params.get(k)]
 
     def get_token(self, http, force_refresh=False):
         raise NotImplementedError
@@ -76,126 +118,199 @@ class AccessTokenCredential(Credential):
     """A token the caller already has; msal is never imported."""
 
     name = 'access_token'
+    required = ('access_token',)
 
-    def __init__(self, access_token):
-        self._token = access_token
-
-    @classmethod
-    def missing(cls, params):
-        return [] if params.get('access_token') else ['access_token']
-
-    @classmethod
-    def from_params(cls, params):
-        return cls(params['access_token'])
+    def __init__(self, params):
+        self._token = params['access_token']
 
     def get_token(self, http, force_refresh=False):
         return self._token
 
 
-class MsalCredential(Credential):
-    """Common part of every flow that asks Azure AD through msal."""
+class AzureAdCredential(Credential):
+    """A token from Azure AD through msal, kept in the shared token cache."""
 
     refreshable = True
 
-    def __init__(self, tenant_id, client_id, authority_host):
-        self.tenant_id = tenant_id
-        self.client_id = client_id
-        self.authority_host = validate_authority_host(authority_host or PUBLIC_AUTHORITY_HOST)
+    def __init__(self, params):
+        self.params = params
+        self.authority_host = validate_authority_host(params.get('authority_host') or PUBLIC_AUTHORITY_HOST)
+        self.cache = TokenCache(params.get('token_cache_path')) if params.get('token_cache', True) else None
         self._token = None
-        self.token_requests = 0
 
-    @property
-    def authority(self):
-        return '%s/%s' % (self.authority_host, self.tenant_id)
+    def identity(self):
+        """What makes two credentials the same identity; never a secret."""
+        return (self.name, self.authority_host, self.params.get('tenant_id'), self.params.get('client_id'))
 
-    def client_credential(self):
-        """What msal's ConfidentialClientApplication takes as client_credential."""
+    def acquire(self, http):
+        """Ask Azure AD: return (access_token, expires_on epoch seconds)."""
         raise NotImplementedError
 
     def get_token(self, http, force_refresh=False):
         if self._token is not None and not force_refresh:
             return self._token
-        msal = _import_msal()
-        self.token_requests += 1
+        if self.cache is None:
+            self._token = self.acquire(http)[0]
+            return self._token
+        key = cache_key(*self.identity())
         try:
-            app = msal.ConfidentialClientApplication(
-                self.client_id,
-                client_credential=self.client_credential(),
-                authority=self.authority,
-                http_client=_MsalTransport(http),
-                # Instance discovery would ask login.microsoftonline.com about any other host;
-                # the authority is the user's choice, so only its own OIDC metadata is read.
-                instance_discovery=False,
-            )
-            result = app.acquire_token_for_client(scopes=[SCOPE])
-        except AduError:
-            raise
-        except Exception as exc:  # msal raises ValueError/RuntimeError and requests' errors
-            detail = describe_transport_error(exc, http.timeout)
-            raise AduError(
-                'could not get a token from %s for client_id %s: %s; check authority_host, tenant_id, '
-                'ca_path and network access to the authority' % (self.authority, self.client_id, detail),
-                error={'code': type(exc).__name__, 'message': detail, 'trace_id': None},
-                url=self.authority)
-        if 'access_token' not in result:
-            raise AduError(
-                'Azure AD refused a token for client_id %s in tenant %s (%s: %s); check the %s' % (
-                    self.client_id, self.tenant_id, result.get('error'),
-                    (result.get('error_description') or '').split('\n')[0][:300], self.describe_inputs()),
-                error={'code': result.get('error'), 'message': result.get('error_description'),
-                       'trace_id': result.get('correlation_id')},
-                url=self.authority)
-        self._token = result['access_token']
+            with self.cache.locked():
+                if force_refresh:
+                    self.cache.drop(key)
+                else:
+                    self._token = self.cache.get(key)
+                if self._token is None:
+                    self._token, expires_on = self.acquire(http)
+                    self.cache.put(key, self._token, expires_on)
+        except (OSError, IOError, TokenCacheError) as exc:
+            raise AuthConfigError('token_cache_path: %s' % (exc if isinstance(exc, TokenCacheError) else
+                                                            'cannot use %s (%s)' % (self.cache.path, exc)))
         return self._token
-
-    def describe_inputs(self):
-        return 'tenant_id, client_id and credential'
 
     def invalidate(self):
         self._token = None
 
+    def _result(self, result):
+        """(token, expires_on) from an msal result dict, or an AduError saying what Azure AD said."""
+        if 'access_token' in result:
+            return result['access_token'], time.time() + int(result.get('expires_in') or 0)
+        raise AduError(
+            'Azure AD refused a token (auth_method %s, client_id %s, tenant %s): %s: %s; check the %s' % (
+                self.name, self.params.get('client_id'), self.params.get('tenant_id'), result.get('error'),
+                (result.get('error_description') or '').split('\n')[0][:300], ', '.join(self.required)),
+            error={'code': result.get('error'), 'message': result.get('error_description'),
+                   'trace_id': result.get('correlation_id')},
+            url=self.authority_host)
 
-class ClientSecretCredential(MsalCredential):
-    """Service principal with a client secret (client credentials grant)."""
+    def _call_msal(self, http, request):
+        try:
+            return request(_import_msal(), _MsalTransport(http))
+        except (AduError, MissingLibraryError, AuthConfigError):
+            raise
+        except Exception as exc:  # msal raises ValueError/RuntimeError and requests' errors
+            detail = describe_transport_error(exc, http.timeout)
+            raise AduError(
+                'could not get a token (auth_method %s) from %s: %s; check authority_host, tenant_id, ca_path and '
+                'network access to the authority' % (self.name, self.authority_host, detail),
+                error={'code': type(exc).__name__, 'message': detail, 'trace_id': None}, url=self.authority_host)
 
+
+class ConfidentialClientCredential(AzureAdCredential):
+    """Client credentials grant of a service principal; subclasses say how it proves itself."""
+
+    def client_credential(self):
+        raise NotImplementedError
+
+    def acquire(self, http):
+        credential = self.client_credential()  # read files before any request
+
+        def request(msal, transport):
+            app = msal.ConfidentialClientApplication(
+                self.params['client_id'], client_credential=credential,
+                authority='%s/%s' % (self.authority_host, self.params['tenant_id']), http_client=transport,
+                # Instance discovery would ask login.microsoftonline.com about any other host;
+                # the authority is the user's choice, so only its own OIDC metadata is read.
+                instance_discovery=False, token_cache=None)
+            return app.acquire_token_for_client(scopes=[SCOPE])
+        return self._result(self._call_msal(http, request))
+
+
+class ClientSecretCredential(ConfidentialClientCredential):
     name = 'client_secret'
+    required = ('tenant_id', 'client_id', 'client_secret')
 
-    def __init__(self, tenant_id, client_id, client_secret, authority_host=None):
-        super(ClientSecretCredential, self).__init__(tenant_id, client_id, authority_host)
-        self._secret = client_secret
+    def client_credential(self):
+        return self.params['client_secret']
+
+
+class CertificateCredential(ConfidentialClientCredential):
+    """A certificate (PEM with key and certificate, or PFX); the chain is sent (x5c) so that
+    subject name/issuer authentication works."""
+
+    name = 'certificate'
+    required = ('tenant_id', 'client_id', 'client_certificate_path')
+
+    def client_credential(self):
+        path = self.params['client_certificate_path']
+        password = self.params.get('client_certificate_password')
+        data = _read_file('client_certificate_path', path)
+        if not data.lstrip().startswith(b'-----'):  # binary: PKCS#12 / PFX, read by msal itself
+            credential = {'private_key_pfx_path': path, 'public_certificate': True}
+        else:
+            text = data.decode('utf-8', 'replace')
+            key, certs = _PEM_KEY.search(text), _PEM_CERT.findall(text)
+            if key is None or not certs:
+                raise AuthConfigError('client_certificate_path: %s must hold a private key and its certificate '
+                                      '(PEM), or be a PFX/PKCS#12 file' % path)
+            credential = {'private_key': key.group(0), 'public_certificate': '\n'.join(certs)}
+        if password:
+            credential['passphrase'] = password
+        return credential
+
+
+class WorkloadIdentityCredential(ConfidentialClientCredential):
+    """A federated token (AKS workload identity, GitHub OIDC) exchanged for an Azure AD token.
+    The file is read again for each token request, since it rotates."""
+
+    name = 'workload_identity'
+    required = ('tenant_id', 'client_id', 'federated_token_file')
+
+    def client_credential(self):
+        path = self.params['federated_token_file']
+        _read_file('federated_token_file', path)  # fail early and clearly if it is unreadable
+
+        def assertion():
+            return _read_file('federated_token_file', path).decode('utf-8').strip()
+        return {'client_assertion': assertion}
+
+
+class ManagedIdentityCredential(AzureAdCredential):
+    """The managed identity of the VM, AKS node, App Service or Arc machine (msal finds the
+    endpoint from the environment); managed_identity_client_id picks a user-assigned one."""
+
+    name = 'managed_identity'
+    required = ()
 
     @classmethod
     def missing(cls, params):
-        return [k for k in ('tenant_id', 'client_id', 'client_secret') if not params.get(k)]
+        return []
 
-    @classmethod
-    def from_params(cls, params):
-        return cls(params['tenant_id'], params['client_id'], params['client_secret'], params.get('authority_host'))
+    def identity(self):
+        return (self.name, os.environ.get('IDENTITY_ENDPOINT') or os.environ.get('MSI_ENDPOINT') or 'imds',
+                self.params.get('managed_identity_client_id'))
 
-    def client_credential(self):
-        return self._secret
+    def acquire(self, http):
+        client_id = self.params.get('managed_identity_client_id')
 
-    def describe_inputs(self):
-        return 'tenant_id, client_id and client_secret'
+        def request(msal, transport):
+            identity = (msal.UserAssignedManagedIdentity(client_id=client_id) if client_id
+                        else msal.SystemAssignedManagedIdentity())
+            client = msal.ManagedIdentityClient(identity, http_client=transport, token_cache=None)
+            return client.acquire_token_for_client(resource=RESOURCE)
+        return self._result(self._call_msal(http, request))
 
 
-# The order auth_method=auto tries, first complete source wins.
-CREDENTIAL_SOURCES = (AccessTokenCredential, ClientSecretCredential)
-AUTH_METHODS = ('auto',) + tuple(source.name for source in CREDENTIAL_SOURCES)
+# The order auth_method=auto tries; the first complete source wins. Managed identity is never
+# guessed: it is used only when asked for, since its endpoint always "exists".
+AUTO_ORDER = (AccessTokenCredential, CertificateCredential, WorkloadIdentityCredential, ClientSecretCredential)
+SOURCES = AUTO_ORDER + (ManagedIdentityCredential,)
+AUTH_METHODS = ('auto',) + tuple(source.name for source in SOURCES)
+ENV_HINT = ('AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, '
+            'AZURE_FEDERATED_TOKEN_FILE')
 
 
 def select_credential(params):
     """The credential for these options: the named auth_method, or the first complete source."""
     method = params.get('auth_method') or 'auto'
-    sources = CREDENTIAL_SOURCES if method == 'auto' else [s for s in CREDENTIAL_SOURCES if s.name == method]
+    sources = AUTO_ORDER if method == 'auto' else [s for s in SOURCES if s.name == method]
     if not sources:
         raise AuthConfigError('auth_method: must be one of %s (got %r)' % (', '.join(AUTH_METHODS), method))
     looked_at = []
     for source in sources:
         missing = source.missing(params)
         if not missing:
-            return source.from_params(params)
+            return source(params)
         looked_at.append('%s (missing %s)' % (source.name, ', '.join(missing)))
     raise AuthConfigError(
-        'no complete credential for auth_method=%s; looked at: %s. Set the options or their '
-        'environment variables (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)' % (method, '; '.join(looked_at)))
+        'no complete credential for auth_method=%s; looked at: %s. Set the options (or module_defaults for '
+        'group/adu.device_update.adu) or their environment variables (%s)' % (method, '; '.join(looked_at), ENV_HINT))

@@ -20,9 +20,10 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .assertions import check_client_assertion
 from .store import ADU_SCOPE, TOKEN_LIFETIME, Store, recorded_body
 
-ROUTES = ('discovery', 'token', 'get_deployment', 'get_status', 'cancel', 'retry', 'control', 'unknown')
+ROUTES = ('discovery', 'token', 'managed_identity', 'get_deployment', 'get_status', 'cancel', 'retry', 'control', 'unknown')
 
 
 class Fault:
@@ -277,11 +278,37 @@ class _Handler(BaseHTTPRequestHandler):
         if principal is None:
             return refuse(400, 'unauthorized_client', 700016,
                           "Application with identifier '%s' was not found in the directory '%s'." % (client_id, tenant))
-        if form.get('client_secret') != principal.get('client_secret'):
+        if 'client_assertion' in form:
+            entry['credential'] = 'assertion'
+            token_endpoint = '%s/%s/oauth2/v2.0/token' % (self.emulator.url, tenant)
+            problem = check_client_assertion(principal, form, token_endpoint)
+            if problem:
+                return refuse(401, 'invalid_client', 700027, problem)
+        elif form.get('client_secret') is None or form.get('client_secret') != principal.get('client_secret'):
+            entry['credential'] = 'secret'
             return refuse(401, 'invalid_client', 7000215, 'Invalid client secret provided.')
+        else:
+            entry['credential'] = 'secret'
         token = self.emulator.store.issue_token(tenant, client_id)
         return self._send(200, {'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME,
                                 'ext_expires_in': TOKEN_LIFETIME, 'access_token': token})
+
+    def _route_managed_identity(self, params, body, query, entry, fault):
+        """The App Service style endpoint msal uses when IDENTITY_ENDPOINT and IDENTITY_HEADER are set."""
+        store = self.emulator.store
+        client_id = query.get('client_id', [None])[0]
+        entry['client_id'] = client_id
+        if self.headers.get('X-IDENTITY-HEADER') != store.identity_header:
+            return self._send(401, {'statusCode': 401, 'message': 'The identity header is missing or wrong.'})
+        if query.get('resource', [None])[0] not in (ADU_SCOPE.replace('/.default', ''), ADU_SCOPE):
+            return self._send(400, {'statusCode': 400, 'message': 'resource is not valid'})
+        identity = client_id or 'system'
+        if identity not in store.managed_identities:
+            return self._send(400, {'statusCode': 400, 'message': 'no managed identity %s on this host' % identity})
+        token = store.issue_token('managed-identity', identity)
+        return self._send(200, {'access_token': token, 'expires_on': str(int(time.time()) + TOKEN_LIFETIME),
+                                'resource': query['resource'][0], 'token_type': 'Bearer',
+                                'client_id': store.managed_identities[identity]})
 
     # ADU management API (2020-09-01 preview)
     def _authorized(self, entry):
@@ -343,6 +370,8 @@ def _route(method, segments, query):
         return 'discovery', {'tenant': unquote(segments[0])}
     if n == 4 and segments[1:] == ['oauth2', 'v2.0', 'token'] and method == 'POST':
         return 'token', {'tenant': unquote(segments[0])}
+    if segments == ['msi', 'token'] and method == 'GET':
+        return 'managed_identity', {}
     if n >= 6 and segments[0] == 'deviceupdate' and segments[2:5] == ['v2', 'management', 'deployments']:
         params = {'instance': unquote(segments[1]), 'deployment_id': unquote(segments[5]), 'segments': n - 5}
         if n == 6 and method == 'GET':

@@ -55,6 +55,9 @@ class Store:
         with self.lock:
             seed = copy.deepcopy(self.seed)
             self.principals = seed.get('principals', [])
+            # Managed identities of "this host": 'system' and user-assigned client ids -> their client id.
+            self.managed_identities = seed.get('managed_identities', {})
+            self.identity_header = seed.get('identity_header', 'emu-identity-header')
             self.static_tokens = set(seed.get('access_tokens', []))
             self.tokens = {}  # token -> {tenant_id, client_id, expires}
             self.instances = {}

@@ -117,6 +117,8 @@ class Runner:
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_RETRY_FILES_ENABLED': 'false',
             'ANSIBLE_HOME': str(self.tmp_path / 'ansible-home'),
+            # Each test has its own token cache, so no test sees another's tokens.
+            'XDG_CACHE_HOME': str(self.tmp_path / 'cache'),
         })
         run_env.update(env or {})
         proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, timeout=600, check=False)
