@@ -15,3 +15,11 @@ for required in MANIFEST.json FILES.json meta/runtime.yml plugins/modules/adu_de
   grep -qx "$required" <<<"$listing" || grep -qx "./$required" <<<"$listing" || { echo "missing from the tarball: $required"; exit 1; }
 done
 echo "built $(basename "$tarball"): $(wc -l <<<"$listing") entries, nothing unwanted"
+
+# What Galaxy / Automation Hub run on upload (offline: ansible-doc and ansible-lint, no containers).
+log="$out/galaxy-importer.log"
+(cd "$out" && python -m galaxy_importer.main "$tarball") >"$log" 2>&1 || { cat "$log"; exit 1; }
+if grep -qE '^(ERROR|WARNING)' "$log" || ! grep -q 'Importer processing completed successfully' "$log"; then
+  cat "$log"; echo "galaxy-importer did not accept the collection cleanly"; exit 1
+fi
+echo "galaxy-importer accepted $(basename "$tarball")"
