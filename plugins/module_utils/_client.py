@@ -182,7 +182,8 @@ class Backoff:
             cap = min(MAX_BACKOFF, self.base * (2 ** self.attempt))
             wait = cap / 2 + self._rand() * cap / 2
         else:
-            wait = retry_after
+            # A little jitter on top, so that forks throttled together do not all return at once.
+            wait = retry_after * (1 + 0.1 * self._rand())
         if self.waited + wait > self.max_total_wait:
             return None
         return wait
@@ -264,21 +265,36 @@ class HttpClient:
                 raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, retry_after)
             if resp.status_code >= 300:
                 raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, None)
-            return Response(resp.status_code, self._json(resp, method, url, describe, safe_to_repeat), resp.headers)
+            body = self._json_object(resp)
+            if body is None and safe_to_repeat:
+                # A truncated or mangled answer to a read (a proxy, a reset) is worth asking again.
+                wait = backoff.next_wait()
+                if wait is not None:
+                    backoff.wait(wait)
+                    continue
+            if body is None:
+                raise self._body_error(resp, method, url, describe, safe_to_repeat)
+            return Response(resp.status_code, body, resp.headers)
 
-    def _json(self, resp, method, url, describe, safe_to_repeat):
+    @staticmethod
+    def _json_object(resp):
+        """The body as a dict, {} when empty, None when it is not a JSON object."""
         try:
             body = resp.json() if resp.content else {}
         except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            error = parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
-            msg = '%s: the service answered HTTP %d with a body that is not a JSON object (%s)' % (
-                describe, resp.status_code, error.get('message') or 'empty')
-            if not safe_to_repeat:
-                msg += '; the action probably happened: read the deployment to confirm'
-            raise AduError(msg, resp.status_code, error, url, method, action_unknown=not safe_to_repeat)
-        return body
+            return None
+        return body if isinstance(body, dict) else None
+
+    def _body_error(self, resp, method, url, describe, safe_to_repeat):
+        """The error for a 2xx answer whose body is not a JSON object."""
+        error = parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
+        msg = '%s: the service answered HTTP %d with a body that is not a JSON object (%s)' % (
+            describe, resp.status_code, error.get('message') or 'empty')
+        if not safe_to_repeat:
+            msg += '; the action may or may not have happened'
+        else:
+            msg += '; a proxy between this host and Azure may be answering instead of the service'
+        return AduError(msg, resp.status_code, error, url, method, action_unknown=not safe_to_repeat)
 
     def _transport_error(self, exc, method, url, describe, safe_to_repeat, unsent, backoff):
         reason = type(exc).__name__
@@ -313,6 +329,8 @@ class HttpClient:
                 msg += '; gave up after %d retries (%.1f s waited)' % (backoff.attempt, backoff.waited)
             if status == 429:
                 msg += '; the instance is throttled: run fewer deployments at once or raise retries'
+            elif safe_to_repeat:
+                msg += '; the service keeps failing: try again later, and give the trace_id to Azure support'
         elif status == 401:
             msg += ('; the credentials were rejected: check tenant_id, client_id and the secret or certificate, '
                     'or that access_token is current and issued for https://api.adu.microsoft.com/.default')

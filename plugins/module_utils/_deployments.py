@@ -14,6 +14,8 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
+from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
+
 STATES = ('canceled', 'retried')
 
 # Known wire names, matched case-insensitively: the seed page says PascalCase,
@@ -153,6 +155,18 @@ def plan(state, deployment, status=None, force=False, label='deployment'):
     raise ValueError('unknown state %r' % (state,))
 
 
+def took_effect(action, before, after):
+    """Whether a re-read deployment shows the action: True, False, or None when it cannot tell.
+
+    A retry of a deployment already retried before cannot be told apart from no retry at all.
+    """
+    if action == 'cancel':
+        return bool(after['is_canceled'])
+    if after['is_retried'] and not before['is_retried']:
+        return True
+    return None if before['is_retried'] else False
+
+
 def predicted_after(deployment, action):
     """The deployment flags a real run would produce; check mode reports these in the diff."""
     after = dict(deployment)
@@ -197,7 +211,35 @@ class DeploymentService:
             result['msg'] = decision.check_msg
             result['diff'] = diff_flags(before, predicted_after(before, decision.action))
             return result
-        after = self.api.act(deployment_id, decision.action)
+        try:
+            after = self.api.act(deployment_id, decision.action)
+        except AduError as exc:
+            if not exc.action_unknown:
+                raise
+            after = self._confirm(deployment_id, decision.action, before, exc)
+            result['msg'] += ' (the response was lost; reading the deployment back confirmed it)'
         result['deployment'] = after
         result['diff'] = diff_flags(before, after)
         return result
+
+    def _confirm(self, deployment_id, action, before, exc):
+        """After a cancel/retry whose outcome is unknown, read the deployment back.
+
+        The action is never sent again here: cancel would be harmless, but a second retry is
+        not, and a rerun of the task reads first and acts only if needed anyway.
+        """
+        try:
+            after = self.api.get_deployment(deployment_id)
+        except AduError as read_exc:
+            exc.message += '; reading the deployment back to check failed too (%s)' % read_exc.message
+            raise exc
+        effect = took_effect(action, before, after)
+        if effect:
+            return after
+        if effect is None:
+            exc.message += ('; reading the deployment back cannot tell, since it was retried before: '
+                            'check its status before running the task again')
+        else:
+            exc.message += '; reading the deployment back does not show it (yet)'
+        exc.args = (exc.message,)
+        raise exc

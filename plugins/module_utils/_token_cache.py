@@ -68,8 +68,9 @@ class TokenCache:
         self.directory = os.path.dirname(self.path)
 
     def _prepare(self):
-        if not os.path.exists(self.directory):
-            os.makedirs(self.directory, 0o700)
+        # exist_ok: forks starting together race to create it; the check below still refuses
+        # a directory that someone else made or opened up.
+        os.makedirs(self.directory, 0o700, exist_ok=True)
         _check_private(self.directory, 'directory', True)
         if os.path.lexists(self.path):
             _check_private(self.path, 'file', False)

@@ -11,7 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import json
+import math
 import socket
 import ssl
 import threading
@@ -24,6 +26,10 @@ from .assertions import check_client_assertion
 from .store import ADU_SCOPE, TOKEN_LIFETIME, Store, recorded_body
 
 ROUTES = ('discovery', 'token', 'managed_identity', 'get_deployment', 'get_status', 'cancel', 'retry', 'control', 'unknown')
+
+
+# Which per-instance limit each route counts against.
+THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'cancel': 'action', 'retry': 'action'}
 
 
 class Fault:
@@ -70,6 +76,8 @@ class Emulator:
             self.ssl_context, self.ca_path = make_server_context(cert_dir)
         self.httpd = _Server((host, port), _Handler, self)
         self.thread = None
+        self.limits = {}
+        self._calls = collections.defaultdict(collections.deque)
 
     @property
     def url(self):
@@ -91,11 +99,35 @@ class Emulator:
             self.faults.append(fault)
         return fault
 
+    def throttle(self, action=(6, 60.0), read=(30, 60.0)):
+        """Enforce the service's per-instance limits: (calls, window seconds) for cancel/retry
+        and for reads; past them, 429 with Retry-After. Tests scale the window down."""
+        with self.lock:
+            self.limits = {'action': action, 'read': read}
+            self._calls.clear()
+
+    def throttled(self, instance, kind):
+        """Seconds until a call of this kind is allowed again, or 0 when it is allowed (and counted)."""
+        with self.lock:
+            if kind not in self.limits or self.limits[kind] is None:
+                return 0
+            limit, window = self.limits[kind]
+            calls = self._calls[(instance, kind)]
+            now = time.time()
+            while calls and calls[0] <= now - window:
+                calls.popleft()
+            if len(calls) >= limit:
+                return calls[0] + window - now
+            calls.append(now)
+            return 0
+
     def reset(self):
-        """Back to the seed: deployments, tokens, faults and journal."""
+        """Back to the seed: deployments, tokens, faults, throttling and journal."""
         with self.lock:
             self.faults = []
             self.journal = []
+            self.limits = {}
+            self._calls.clear()
         self.store.reset()
 
     def requests(self, route=None):
@@ -240,6 +272,14 @@ class _Handler(BaseHTTPRequestHandler):
                 entry['fault'] = fault.kind
                 self.emulator.record(entry)
                 return
+        kind = THROTTLE_KINDS.get(route)
+        wait = self.emulator.throttled(params.get('instance'), kind) if kind else 0
+        if wait:
+            entry['status'] = self._error(429, 'TooManyRequests', 'Rate limit exceeded for %s calls.' % kind,
+                                          {'Retry-After': str(max(1, int(math.ceil(wait))))})
+            entry['throttled'] = True
+            self.emulator.record(entry)
+            return
         handler = getattr(self, '_route_' + route)
         entry['status'] = handler(params, body, query, entry, fault if fault is not None and fault.after_apply else None)
         self.emulator.record(entry)

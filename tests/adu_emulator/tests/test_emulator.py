@@ -170,3 +170,15 @@ def test_command_line_with_ready_file_and_control_api(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+
+
+def test_throttle_limits_actions_per_instance_with_retry_after(emu):
+    emu.throttle(action=(2, 30.0), read=(100, 30.0))
+    codes = [post(emu, BASE + 'rollout-2026-11-failing?action=retry', headers=AUTH) for _ in range(3)]
+    assert [r.status_code for r in codes] == [200, 200, 429]
+    assert 1 <= int(codes[2].headers['Retry-After']) <= 30
+    assert codes[2].json()['error']['code'] == 'TooManyRequests'
+    assert emu.journal[-1]['throttled'] is True
+    # another instance has its own budget
+    assert post(emu, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment?action=cancel',
+                headers=AUTH).status_code == 200

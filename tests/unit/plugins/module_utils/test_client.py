@@ -81,7 +81,7 @@ def test_verify_and_timeout_are_passed_per_request():
 def test_get_retries_5xx_and_429_honouring_retry_after():
     http, waits = client([response(503), response(429, headers={'Retry-After': '7'}), response(200, {'ok': True})])
     assert http.request('GET', 'https://h/x', 'reading').body == {'ok': True}
-    assert len(waits) == 2 and 0.5 <= waits[0] <= 1.0 and waits[1] == 7
+    assert len(waits) == 2 and 0.5 <= waits[0] <= 1.0 and 7 <= waits[1] <= 7.7
 
 
 def test_get_gives_up_after_retries():
@@ -138,10 +138,28 @@ def test_401_refreshes_the_token_once_then_fails():
     assert auth == ['Bearer token-1', 'Bearer token-2']
 
 
-def test_non_json_success_body_is_an_error():
-    http, _waits = client([response(200, text='<html>proxy</html>', headers={'Content-Type': 'text/html'})])
-    with pytest.raises(AduError, match='not a JSON object'):
+def html():
+    return response(200, text='<html>proxy</html>', headers={'Content-Type': 'text/html'})
+
+
+def test_non_json_read_is_retried_then_succeeds():
+    http, waits = client([html(), response(200, {'ok': True})])
+    assert http.request('GET', 'https://h/x', 'reading').body == {'ok': True}
+    assert len(waits) == 1
+
+
+def test_non_json_read_fails_when_retries_run_out():
+    http, _waits = client([html()] * 4, retries=3)
+    with pytest.raises(AduError, match='not a JSON object.*proxy') as err:
         http.request('GET', 'https://h/x', 'reading')
+    assert not err.value.action_unknown and len(http.session.sent) == 4
+
+
+def test_non_json_answer_to_a_post_is_an_unknown_outcome():
+    http, _waits = client([html(), response(200)])
+    with pytest.raises(AduError, match='may or may not have happened') as err:
+        http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False)
+    assert err.value.action_unknown and len(http.session.sent) == 1
 
 
 def test_refused_connection_is_described_and_retried(unused_port):

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
     DeploymentService,
     PlanError,
@@ -16,6 +17,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments imp
     normalize_status,
     plan,
     snake_key,
+    took_effect,
 )
 
 
@@ -139,3 +141,51 @@ def test_service_check_mode_never_acts_but_reports_the_same_change():
     result = DeploymentService(api).ensure('d1', 'retried', check_mode=True)
     assert result['changed'] is True and api.calls == [('get', 'd1'), ('status', 'd1')]
     assert result['diff']['after']['is_retried'] is True and result['deployment']['is_retried'] is False
+
+
+@pytest.mark.parametrize('action, before, after, expected', [
+    ('cancel', {}, {'isCanceled': True}, True),
+    ('cancel', {}, {}, False),
+    ('retry', {}, {'isRetry': True}, True),
+    ('retry', {}, {}, False),
+    ('retry', {'isRetry': True}, {'isRetry': True}, None),
+])
+def test_took_effect(action, before, after, expected):
+    assert took_effect(action, deployment(**before), deployment(**after)) is expected
+
+
+class LostResponseApi(FakeApi):
+    """The action's answer is lost; `applied` says whether the service acted before that."""
+
+    def __init__(self, dep, stat=None, applied=True):
+        super(LostResponseApi, self).__init__(dep, stat)
+        self.applied = applied
+
+    def act(self, deployment_id, action):
+        self.calls.append((action, deployment_id))
+        if self.applied:
+            self.dep = dict(self.dep, is_canceled=self.dep['is_canceled'] or action == 'cancel',
+                            is_retried=self.dep['is_retried'] or action == 'retry')
+        raise AduError('%s of deployment %s: HTTP 502' % (action, deployment_id), 502, action_unknown=True)
+
+
+def test_lost_response_confirmed_by_reading_back_without_a_second_post():
+    api = LostResponseApi(deployment(), status(2), applied=True)
+    result = DeploymentService(api).ensure('d1', 'retried')
+    assert result['changed'] is True and 'confirmed' in result['msg']
+    assert api.calls == [('get', 'd1'), ('status', 'd1'), ('retry', 'd1'), ('get', 'd1')]
+
+
+def test_lost_response_not_confirmed_fails_without_a_second_post():
+    api = LostResponseApi(deployment(), applied=False)
+    with pytest.raises(AduError, match='does not show it') as err:
+        DeploymentService(api).ensure('d1', 'canceled')
+    assert err.value.action_unknown
+    assert api.calls == [('get', 'd1'), ('cancel', 'd1'), ('get', 'd1')]
+
+
+def test_lost_retry_of_a_retried_deployment_cannot_be_told():
+    api = LostResponseApi(deployment(isRetry=True), status(2), applied=True)
+    with pytest.raises(AduError, match='cannot tell'):
+        DeploymentService(api).ensure('d1', 'retried')
+    assert [c[0] for c in api.calls].count('retry') == 1

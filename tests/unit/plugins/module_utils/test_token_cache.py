@@ -89,3 +89,16 @@ def test_symlinked_cache_file_is_refused(tmp_path):
     with pytest.raises(TokenCacheError, match='symbolic link'):
         with TokenCache(str(link)).locked():
             pass
+
+
+def test_directory_created_meanwhile_by_another_fork_is_fine(tmp_path, monkeypatch):
+    cache = TokenCache(str(tmp_path / 'new' / 'tokens.json'))
+    real_makedirs = os.makedirs
+
+    def racing_makedirs(path, mode=0o777, exist_ok=False):
+        real_makedirs(path, mode)  # the other fork wins the race
+        real_makedirs(path, mode, exist_ok=exist_ok)
+
+    monkeypatch.setattr(os, 'makedirs', racing_makedirs)
+    with cache.locked():
+        cache.put('k', 't', expires_on=10 ** 10)
