@@ -122,8 +122,8 @@ def _exception_chain(exc):
     pending = [exc]
     while pending:
         current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue  # urllib3 sometimes gives a plain string as the reason
         seen.add(id(current))
         yield current
         pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])

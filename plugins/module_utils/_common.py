@@ -31,6 +31,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._options import 
     TIMEOUT_RANGE,
     OptionError,
     service_base_url,
+    validate_authority_host,
     validate_dns_label,
     validate_range,
 )
@@ -80,6 +81,8 @@ class AduModule:
             self.instance = validate_dns_label('instance', self.params['instance'])
             validate_range('timeout', self.params['timeout'], TIMEOUT_RANGE)
             validate_range('retries', self.params['retries'], RETRIES_RANGE)
+            # Checked even when the credential does not use it: a bad value is a typo worth hearing about.
+            validate_authority_host(self.params['authority_host'])
             self.credential = select_credential(self.params)
         except (OptionError, AuthConfigError) as exc:
             self.module.fail_json(msg=str(exc))

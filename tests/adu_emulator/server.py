@@ -264,25 +264,27 @@ class _Handler(BaseHTTPRequestHandler):
         if route == 'control':
             entry['status'] = self._control(method, segments, body)
             return  # the control API is not part of the journal
-        fault = self.emulator.take_fault(route, params.get('deployment_id'))
-        if fault is not None and not fault.after_apply:
-            outcome = self._apply_fault(fault)
-            if outcome is not None:
-                entry['status'] = outcome
-                entry['fault'] = fault.kind
-                self.emulator.record(entry)
+        entry['status'] = 'no answer'  # until one is sent; a client that hung up still leaves its entry
+        try:
+            fault = self.emulator.take_fault(route, params.get('deployment_id'))
+            if fault is not None and not fault.after_apply:
+                outcome = self._apply_fault(fault)
+                if outcome is not None:
+                    entry['status'] = outcome
+                    entry['fault'] = fault.kind
+                    return
+            kind = THROTTLE_KINDS.get(route)
+            wait = self.emulator.throttled(params.get('instance'), kind) if kind else 0
+            if wait:
+                entry['throttled'] = True
+                entry['status'] = self._error(429, 'TooManyRequests', 'Rate limit exceeded for %s calls.' % kind,
+                                              {'Retry-After': str(max(1, int(math.ceil(wait))))})
                 return
-        kind = THROTTLE_KINDS.get(route)
-        wait = self.emulator.throttled(params.get('instance'), kind) if kind else 0
-        if wait:
-            entry['status'] = self._error(429, 'TooManyRequests', 'Rate limit exceeded for %s calls.' % kind,
-                                          {'Retry-After': str(max(1, int(math.ceil(wait))))})
-            entry['throttled'] = True
+            handler = getattr(self, '_route_' + route)
+            entry['status'] = handler(params, body, query, entry,
+                                      fault if fault is not None and fault.after_apply else None)
+        finally:
             self.emulator.record(entry)
-            return
-        handler = getattr(self, '_route_' + route)
-        entry['status'] = handler(params, body, query, entry, fault if fault is not None and fault.after_apply else None)
-        self.emulator.record(entry)
 
     # Azure AD authority
     def _route_discovery(self, params, body, query, entry, fault):

@@ -174,7 +174,7 @@ def test_command_line_with_ready_file_and_control_api(tmp_path):
 
 def test_throttle_limits_actions_per_instance_with_retry_after(emu):
     emu.throttle(action=(2, 30.0), read=(100, 30.0))
-    codes = [post(emu, BASE + 'rollout-2026-11-failing?action=retry', headers=AUTH) for _ in range(3)]
+    codes = [post(emu, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(3)]
     assert [r.status_code for r in codes] == [200, 200, 429]
     assert 1 <= int(codes[2].headers['Retry-After']) <= 30
     assert codes[2].json()['error']['code'] == 'TooManyRequests'

@@ -223,3 +223,10 @@ def test_parse_error_body_error_object_and_header_trace():
 def test_parse_error_body_html():
     error = parse_error_body('<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html', {})
     assert error['code'] is None and error['message'].startswith('non-JSON response (text/html): <html>')
+
+
+def test_describe_tls_failure_with_a_string_reason():
+    inner = requests.packages.urllib3.exceptions.SSLError('certificate verify failed')
+    outer = requests.exceptions.SSLError(requests.packages.urllib3.exceptions.MaxRetryError(None, '/x', 'a str reason'))
+    outer.__context__ = inner
+    assert describe_transport_error(outer) == 'the TLS handshake failed'
