@@ -1,11 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Routes of the ADU management API. The only place that knows URLs and wire names."""
+"""Routes of the ADU management API. The only place that knows URLs and wire names.
+
+SeedApi is the 2020-09-01 preview API the collection was asked for; GaApi the GA API, where a
+deployment lives in a device group and cancel/retry exist only per device-class subgroup.
+SubgroupView gives one subgroup of a GA deployment the interface of SeedApi, so the same
+decisions (_deployments.DeploymentService) serve both.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+try:
+    from urllib.parse import urljoin, urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    urljoin = urlsplit = None
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
@@ -14,40 +25,140 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments imp
 )
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 
+DEFAULT_GA_API_VERSION = '2022-10-01'
 
-class SeedApi:
-    """The 2020-09-01 preview API ("v2"): /deviceupdate/{instance}/v2/management/deployments/{id}."""
+
+class _Api:
+    """What both APIs share: calling through the client, and naming a 404 precisely."""
 
     def __init__(self, http, base_url, instance):
         self.http = http
         self.base_url = base_url
         self.instance = instance
 
-    def deployment_url(self, deployment_id):
-        return '%s/deviceupdate/%s/v2/management/deployments/%s' % (
-            self.base_url, path_segment(self.instance), path_segment(deployment_id))
+    def where(self):
+        return 'instance %s' % self.instance
 
-    def _call(self, method, url, describe, deployment_id, safe_to_repeat=True):
+    def describe(self, deployment_id):
+        return 'deployment %s' % deployment_id
+
+    def _call(self, method, url, describe, missing, safe_to_repeat=True):
         try:
             return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat).body
         except AduError as exc:
             if exc.status_code == 404:
-                exc.message = 'deployment %s not found in instance %s (%s)' % (
-                    deployment_id, self.instance, exc.message)
+                exc.message = '%s not found in %s (%s)' % (missing, self.where(), exc.message)
                 exc.args = (exc.message,)
             raise
 
+
+class SeedApi(_Api):
+    """The 2020-09-01 preview API ("v2"): /deviceupdate/{instance}/v2/management/deployments/{id}."""
+
+    def deployment_url(self, deployment_id):
+        return '%s/deviceupdate/%s/v2/management/deployments/%s' % (
+            self.base_url, path_segment(self.instance), path_segment(deployment_id))
+
     def get_deployment(self, deployment_id):
-        return normalize_deployment(self._call(
-            'GET', self.deployment_url(deployment_id), 'reading deployment %s' % deployment_id, deployment_id))
+        name = self.describe(deployment_id)
+        return normalize_deployment(self._call('GET', self.deployment_url(deployment_id), 'reading ' + name, name))
 
     def get_status(self, deployment_id):
+        name = self.describe(deployment_id)
         return normalize_status(self._call(
-            'GET', self.deployment_url(deployment_id) + '/status',
-            'reading the status of deployment %s' % deployment_id, deployment_id))
+            'GET', self.deployment_url(deployment_id) + '/status', 'reading the status of ' + name, name))
 
     def act(self, deployment_id, action):
         """POST ?action=cancel|retry; returns the Deployment after the action."""
+        name = self.describe(deployment_id)
         return normalize_deployment(self._call(
-            'POST', '%s?action=%s' % (self.deployment_url(deployment_id), action),
-            '%s of deployment %s' % (action, deployment_id), deployment_id, safe_to_repeat=False))
+            'POST', '%s?action=%s' % (self.deployment_url(deployment_id), action), '%s of %s' % (action, name), name,
+            safe_to_repeat=False))
+
+
+class GaApi(_Api):
+    """The GA API: /deviceUpdate/{instance}/management/groups/{group}/..., ?api-version=..."""
+
+    def __init__(self, http, base_url, instance, group_id, api_version=None):
+        super(GaApi, self).__init__(http, base_url, instance)
+        self.group_id = group_id
+        self.api_version = api_version or DEFAULT_GA_API_VERSION
+
+    def where(self):
+        return 'group %s of instance %s' % (self.group_id, self.instance)
+
+    def _group_url(self):
+        return '%s/deviceUpdate/%s/management/groups/%s' % (
+            self.base_url, path_segment(self.instance), path_segment(self.group_id))
+
+    def _deployment_url(self, deployment_id, device_class_id=None, suffix=''):
+        if device_class_id is None:
+            path = '%s/deployments/%s%s' % (self._group_url(), path_segment(deployment_id), suffix)
+        else:
+            path = '%s/deviceClassSubgroups/%s/deployments/%s%s' % (
+                self._group_url(), path_segment(device_class_id), path_segment(deployment_id), suffix)
+        return '%s?api-version=%s' % (path, self.api_version)
+
+    def get_deployment(self, deployment_id, device_class_id=None):
+        name = describe_subgroup(deployment_id, device_class_id)
+        return normalize_deployment(self._call(
+            'GET', self._deployment_url(deployment_id, device_class_id), 'reading ' + name, name))
+
+    def get_status(self, deployment_id, device_class_id=None):
+        """The subgroup's status, or for the group the status with its subgroup_status list."""
+        name = describe_subgroup(deployment_id, device_class_id)
+        status = normalize_status(self._call(
+            'GET', self._deployment_url(deployment_id, device_class_id, '/status'), 'reading the status of ' + name,
+            name))
+        if device_class_id is None:
+            status['subgroup_status'] = [normalize_status(s) for s in status.get('subgroup_status') or []]
+        return status
+
+    def act(self, deployment_id, action, device_class_id):
+        """POST ...:cancel|:retry on one subgroup; returns its Deployment after the action."""
+        name = describe_subgroup(deployment_id, device_class_id)
+        return normalize_deployment(self._call(
+            'POST', self._deployment_url(deployment_id, device_class_id, ':' + action), '%s of %s' % (action, name),
+            name, safe_to_repeat=False))
+
+    def list_deployments(self):
+        """Every deployment of the group, following nextLink on the same service only."""
+        url = '%s/deployments?api-version=%s' % (self._group_url(), self.api_version)
+        deployments = []
+        while url:
+            page = self._call('GET', url, 'listing the deployments of group %s' % self.group_id,
+                              'group %s' % self.group_id)
+            deployments.extend(normalize_deployment(item) for item in page.get('value') or [])
+            url = page.get('nextLink')
+            if url:
+                url = urljoin(self.base_url + '/', url)
+                if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+                    raise AduError('listing the deployments of group %s: the service sent a nextLink to another '
+                                   'host (%s); not following it with the bearer token' % (self.group_id, url))
+        return deployments
+
+
+def describe_subgroup(deployment_id, device_class_id=None):
+    if device_class_id is None:
+        return 'deployment %s' % deployment_id
+    return 'deployment %s, device class %s' % (deployment_id, device_class_id)
+
+
+class SubgroupView:
+    """One device-class subgroup of a GA deployment, with the interface of SeedApi."""
+
+    def __init__(self, api, device_class_id):
+        self.api = api
+        self.device_class_id = device_class_id
+
+    def describe(self, deployment_id):
+        return describe_subgroup(deployment_id, self.device_class_id)
+
+    def get_deployment(self, deployment_id):
+        return self.api.get_deployment(deployment_id, self.device_class_id)
+
+    def get_status(self, deployment_id):
+        return self.api.get_status(deployment_id, self.device_class_id)
+
+    def act(self, deployment_id, action):
+        return self.api.act(deployment_id, action, self.device_class_id)

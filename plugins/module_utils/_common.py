@@ -13,6 +13,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, SeedApi
 from ansible_collections.adu.device_update.plugins.module_utils._auth import (
     AUTH_METHODS,
     PUBLIC_AUTHORITY_HOST,
@@ -31,8 +32,11 @@ from ansible_collections.adu.device_update.plugins.module_utils._options import 
     TIMEOUT_RANGE,
     OptionError,
     service_base_url,
+    validate_api_version,
     validate_authority_host,
+    validate_deployment_id,
     validate_dns_label,
+    validate_ga_deployment_id,
     validate_range,
 )
 
@@ -59,6 +63,14 @@ CONNECTION_ARGSPEC = dict(
     validate_certs=dict(type='bool', default=True),
     timeout=dict(type='float', default=30.0),
     retries=dict(type='int', default=5),
+)
+
+
+# Which deployment API to use; documented once, in the doc fragment adu.device_update.target.
+TARGET_ARGSPEC = dict(
+    group_id=dict(type='str'),
+    device_class_id=dict(type='str'),
+    api_version=dict(type='str'),
 )
 
 
@@ -92,6 +104,32 @@ class AduModule:
         verify = self.params['ca_path'] or True if self.params['validate_certs'] else False
         self.http = HttpClient(credential=self.credential, timeout=self.params['timeout'], verify=verify,
                                retries=self.params['retries'])
+
+    def target_api(self):
+        """SeedApi, or GaApi when group_id is given; validates the target options first."""
+        params = self.params
+        try:
+            if params.get('group_id') is None:
+                for option in ('device_class_id', 'api_version'):
+                    if params.get(option) is not None:
+                        raise OptionError(option, 'is only for the GA API: give group_id as well')
+                return SeedApi(self.http, self.base_url, self.instance)
+            validate_deployment_id(params['group_id'], 'group_id')
+            if params.get('device_class_id') is not None:
+                validate_deployment_id(params['device_class_id'], 'device_class_id')
+            if params.get('api_version') is not None:
+                validate_api_version(params['api_version'])
+            return GaApi(self.http, self.base_url, self.instance, params['group_id'], params.get('api_version'))
+        except OptionError as exc:
+            self.module.fail_json(msg=str(exc))
+
+    def deployment_id(self, api, required=True):
+        """The validated deployment_id (GA rules on the GA API), or None when absent and not required."""
+        value = self.params.get('deployment_id')
+        if value is None and not required:
+            return None
+        check = validate_ga_deployment_id if isinstance(api, GaApi) else validate_deployment_id
+        return self.run(lambda: check(value))
 
     def fail_from_error(self, exc, **extra):
         """One fail_json for a failed call: msg a person can act on, status_code, error, url."""

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import time
 from collections import namedtuple
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
@@ -126,13 +127,13 @@ def needs_status(state, deployment):
     return state == 'retried' and not deployment['is_canceled']
 
 
-def plan(state, deployment, status=None, force=False, label='deployment'):
+def plan(state, deployment, status=None, force=False, name=None):
     """Decide the action that brings `deployment` to `state`.
 
     `deployment` and `status` are normalised. Raises PlanError when the state cannot be
     reached (retrying a canceled deployment), before anything is sent.
     """
-    name = '%s %s' % (label, deployment.get('deployment_id', '?'))
+    name = name or 'deployment %s' % deployment.get('deployment_id', '?')
     if state == 'canceled':
         if deployment['is_canceled']:
             return _noop('%s is already canceled' % name)
@@ -199,7 +200,7 @@ class DeploymentService:
     def ensure(self, deployment_id, state, force=False, check_mode=False):
         before = self.api.get_deployment(deployment_id)
         status = self.api.get_status(deployment_id) if needs_status(state, before) else None
-        decision = plan(state, before, status, force)
+        decision = plan(state, before, status, force, self.api.describe(deployment_id))
         result = {'changed': decision.action is not None, 'msg': decision.msg,
                   'deployment': before, 'action': decision.action}
         if status is not None:
@@ -222,6 +223,11 @@ class DeploymentService:
         result['diff'] = diff_flags(before, after)
         return result
 
+    def wait(self, result, deployment_id, state, waiter):
+        """After ensure(): poll the status until it settles (see settled())."""
+        return _wait(result, waiter, lambda: self.api.get_status(deployment_id),
+                     lambda status: settled(state, status), deployment_id)
+
     def _confirm(self, deployment_id, action, before, exc):
         """After a cancel/retry whose outcome is unknown, read the deployment back.
 
@@ -243,3 +249,143 @@ class DeploymentService:
             exc.message += '; reading the deployment back does not show it (yet)'
         exc.args = (exc.message,)
         raise exc
+
+
+def error_entry(exc):
+    """What a failed call of one subgroup returns in subgroups[].error."""
+    entry = dict(exc.to_result()['error'] or {}, msg=exc.message, status_code=exc.status_code)
+    if exc.action_unknown:
+        entry['action_may_have_happened'] = True
+    return entry
+
+
+class GroupDeploymentService:
+    """A GA group deployment: cancel/retry each device-class subgroup, each decided on its own.
+
+    There is no group-level cancel or retry in the GA API. Each subgroup goes through the
+    same DeploymentService as a seed deployment (via SubgroupView), so one POST per subgroup
+    that needs it, never one more; a failing subgroup does not stop the others.
+    """
+
+    def __init__(self, api, subgroup_view):
+        self.api = api
+        self.subgroup_view = subgroup_view  # (api, device_class_id) -> an API object for one subgroup
+
+    def ensure(self, deployment_id, state, force=False, check_mode=False, device_class_id=None):
+        group = self.api.get_deployment(deployment_id)
+        if state == 'retried' and group['is_canceled']:
+            raise PlanError('deployment %s is canceled and cannot be retried: a canceled deployment cannot be '
+                            're-activated; create a new deployment instead' % deployment_id, group)
+        classes = [device_class_id] if device_class_id else list(group.get('device_class_subgroups') or [])
+        subgroups, failed = [], []
+        for dc in classes:
+            entry = {'device_class_id': dc, 'changed': False}
+            try:
+                result = DeploymentService(self.subgroup_view(self.api, dc)).ensure(
+                    deployment_id, state, force, check_mode)
+                entry.update(changed=result['changed'], msg=result['msg'], deployment=result['deployment'],
+                             action=result['action'], diff=result['diff'])
+                if 'status' in result:
+                    entry['status'] = result['status']
+            except PlanError as exc:
+                if device_class_id:
+                    raise  # the one subgroup asked for cannot be retried: as for a seed deployment
+                entry.update(msg='%s; skipped' % exc, deployment=exc.deployment)
+            except AduError as exc:
+                entry.update(error=error_entry(exc), msg=exc.message)
+                failed.append(entry)
+            subgroups.append(entry)
+        return self._summary(deployment_id, state, group, subgroups, failed, check_mode)
+
+    def wait(self, result, deployment_id, state, waiter, device_class_id=None):
+        """After ensure(): poll the group status (one read covers every subgroup) until settled."""
+        def all_settled(status):
+            wanted = [s for s in status['subgroup_status'] if device_class_id in (None, s.get('device_class_id'))]
+            return all(settled(state, s) for s in wanted)
+        status = _wait(result, waiter, lambda: self.api.get_status(deployment_id), all_settled, deployment_id)
+        by_class = dict((s.get('device_class_id'), s) for s in status['subgroup_status'])
+        for entry in result['subgroups']:
+            entry['status'] = by_class.get(entry['device_class_id'], entry.get('status'))
+        return status
+
+    @staticmethod
+    def _summary(deployment_id, state, group, subgroups, failed, check_mode):
+        acted = [e['device_class_id'] for e in subgroups if e['changed']]
+        verb = {'canceled': 'canceled', 'retried': 'retried'}[state]
+        if check_mode:
+            verb = 'would be ' + verb
+        msg = 'deployment %s: %s in %d of %d subgroup(s)' % (deployment_id, verb, len(acted), len(subgroups))
+        if acted:
+            msg += ' (%s)' % ', '.join(acted)
+        if failed:
+            done = [e['device_class_id'] for e in subgroups if 'error' not in e]
+            why = '; '.join('%s: %s' % (e['device_class_id'], e['msg']) for e in failed)
+            msg += ('; FAILED in %s; succeeded or nothing to do in %s; run the task again to finish: it only '
+                    'touches what is left' % (why, ', '.join(done) or 'none'))
+        diff = {'before': {}, 'after': {}}
+        for entry in subgroups:
+            for side in ('before', 'after'):
+                if 'diff' in entry:
+                    diff[side][entry['device_class_id']] = entry['diff'][side]
+            entry.pop('diff', None)
+        return {'changed': bool(acted), 'msg': msg, 'deployment': group, 'subgroups': subgroups,
+                'failed_subgroups': [e['device_class_id'] for e in failed], 'diff': diff,
+                'action': 'fan-out' if acted else None}
+
+
+def settled(state, status):
+    """Whether a deployment (or subgroup) status has come to rest after state was applied."""
+    if state == 'canceled':
+        return status.get('deployment_state') == 'Canceled' or not status['devices_in_progress_count']
+    return not status['devices_in_progress_count']
+
+
+class Waiter:
+    """Polls a status until it settles, at an interval that respects the API's read limits."""
+
+    def __init__(self, timeout, interval, clock=time.time, sleep=time.sleep):
+        self.timeout = timeout
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+
+    def wait(self, read, is_settled, what):
+        """read() -> status until is_settled(status); raises WaitTimeout with the last status."""
+        deadline = self.clock() + self.timeout
+        while True:
+            status = read()
+            if is_settled(status):
+                return status
+            if self.clock() + self.interval > deadline:
+                raise WaitTimeout('%s did not settle within %s s' % (what, self.timeout), status)
+            self.sleep(self.interval)
+
+
+class WaitTimeout(Exception):
+    """The status did not settle in time; `result` is the task result to fail with."""
+
+    def __init__(self, message, status, result=None):
+        super(WaitTimeout, self).__init__(message)
+        self.status = status
+        self.result = result
+
+
+def _wait(result, waiter, read, is_settled, deployment_id):
+    """Poll until settled; the final status goes into result, a timeout carries the last one."""
+    try:
+        result['status'] = waiter.wait(read, is_settled, 'deployment %s' % deployment_id)
+    except WaitTimeout as exc:
+        result.update(status=exc.status, msg='%s; %s, last status: %s' % (result['msg'], exc, exc.status))
+        exc.result = result
+        raise
+    return result['status']
+
+
+def read_deployment(api, deployment_id, group=False, device_class_id=None):
+    """What adu_deployment_info returns for one deployment: two reads on either API."""
+    result = {'deployment': api.get_deployment(deployment_id), 'status': api.get_status(deployment_id)}
+    if group:
+        result['subgroups'] = [
+            {'device_class_id': s.get('device_class_id'), 'status': s}
+            for s in result['status']['subgroup_status'] if device_class_id in (None, s.get('device_class_id'))]
+    return result

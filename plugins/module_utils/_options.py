@@ -108,6 +108,27 @@ def validate_deployment_id(value, option='deployment_id'):
     return value
 
 
+GA_DEPLOYMENT_ID_MAX_LENGTH = 73
+_GA_FORBIDDEN_ID_CHARS = set('&^[]{}|<>/\\"')
+_API_VERSION = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-preview)?')
+
+
+def validate_ga_deployment_id(value, option='deployment_id'):
+    """A GA deployment id: as above, and at most 73 characters, lower case, none of & ^ [ ] { } | < > / \\ "."""
+    validate_deployment_id(value, option)
+    bad = sorted(set(c for c in value if c in _GA_FORBIDDEN_ID_CHARS))
+    if len(value) > GA_DEPLOYMENT_ID_MAX_LENGTH or value != value.lower() or bad:
+        raise OptionError(option, 'on the GA API (group_id given) must be at most %d lower-case characters with none '
+                          'of & ^ [ ] { } | < > / \\ " (got %s)' % (GA_DEPLOYMENT_ID_MAX_LENGTH, _shown(value)))
+    return value
+
+
+def validate_api_version(value):
+    if not _API_VERSION.fullmatch(value or ''):
+        raise OptionError('api_version', 'must be a date like 2022-10-01 or 2026-06-01 (got %s)' % _shown(value))
+    return value
+
+
 def path_segment(value):
     """Percent-encode a validated value as exactly one URL path segment."""
     return quote(value, safe='')

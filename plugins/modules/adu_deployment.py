@@ -14,7 +14,9 @@ version_added: 1.0.0
 description:
   - Brings a Device Update for IoT Hub deployment to O(state=canceled) or O(state=retried).
   - Reads the deployment first and sends nothing when nothing would change, so a play can be run again safely.
-  - Uses the 2020-09-01 preview management API (C(/deviceupdate/{instance}/v2/management/deployments)).
+  - Uses the 2020-09-01 preview management API (C(/deviceupdate/{instance}/v2/management/deployments)) by default,
+    or the GA API when O(group_id) is given. On the GA API cancel and retry exist only per device-class subgroup,
+    so a group deployment is canceled or retried in every subgroup that needs it, each decided on its own.
 author:
   - ADU collection maintainers (@adu-device-update)
 options:
@@ -37,12 +39,35 @@ options:
       - With O(state=retried), retry even when the status shows no failed devices.
     type: bool
     default: false
+  wait:
+    description:
+      - After acting, poll the status until it settles, and return the final status.
+      - V(canceled) settles when the state is C(Canceled) or no device is in progress;
+        V(retried) when no device is in progress. The service's status can lag minutes behind an action.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - With O(wait), how many seconds to wait at most, up to 86400. On timeout the task fails with the last status seen.
+    type: int
+    default: 600
+  wait_interval:
+    description:
+      - With O(wait), seconds between two status reads. The service allows 30 reads a minute per instance,
+        shared by every task that runs at the same time.
+    type: float
+    default: 15
 extends_documentation_fragment:
   - adu.device_update.connection
+  - adu.device_update.target
   - adu.device_update.attributes
 notes:
   - Requests made, at most one token request besides, one GET for a deployment already canceled, a GET and a POST to cancel,
     two GETs and at most one POST to retry.
+  - On the GA API, for each subgroup, one GET of the subgroup deployment, with O(state=retried) one GET of its
+    status, and at most one POST; besides one GET of the group deployment.
+  - The service allows 6 cancel or retry calls a minute per instance. Canceling a deployment of 30 subgroups
+    therefore takes about 5 minutes, waiting out C(Retry-After) between calls; raise O(retries) for larger fan-outs.
   - Status and device counts can lag behind an action by minutes on the real service.
 seealso:
   - name: Device Update deployments API
@@ -77,6 +102,17 @@ EXAMPLES = r'''
       loop:
         - rollout-2026-11-a
         - rollout-2026-11-b
+
+- name: Cancel a GA group deployment in every device-class subgroup, and wait until no device is in progress
+  adu.device_update.adu_deployment:
+    account: contoso
+    instance: blue
+    group_id: dpokluda-test
+    deployment_id: test0809083849
+    state: canceled
+    wait: true
+    wait_timeout: 900
+  register: canceled
 
 - name: See what a cancel would do, without doing it
   adu.device_update.adu_deployment:
@@ -164,9 +200,54 @@ deployment:
       type: bool
       returned: always
       sample: false
+subgroups:
+  description: GA API only. One entry per device-class subgroup the task looked at.
+  returned: when O(group_id) is given
+  type: list
+  elements: dict
+  contains:
+    device_class_id:
+      description: Device class of the subgroup.
+      type: str
+      returned: always
+      sample: 0919e3ae422a2bfa8c84ff905813e60351e456d1
+    changed:
+      description: Whether a cancel or retry was sent (or would be, in check mode) for this subgroup.
+      type: bool
+      returned: always
+      sample: true
+    msg:
+      description: What happened in this subgroup.
+      type: str
+      returned: always
+      sample: deployment test0809083849, device class 0919e3ae422a2bfa8c84ff905813e60351e456d1 canceled
+    deployment:
+      description: The subgroup deployment after the action, keys in snake_case.
+      type: dict
+      returned: when it was read
+      sample: {"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": true, "is_retried": false}
+    status:
+      description: The subgroup's status, as read before a retry, or the final one with O(wait).
+      type: dict
+      returned: with O(state=retried) or O(wait)
+      sample: {"deployment_state": "Active", "devices_completed_failed_count": 2, "devices_in_progress_count": 1}
+    error:
+      description: Why the calls for this subgroup failed; the other subgroups were still handled.
+      type: dict
+      returned: when a call for this subgroup failed
+      sample: {"msg": "cancel of deployment x, device class y: HTTP 500", "status_code": 500, "code": "InternalError",
+               "message": "failed", "trace_id": "00-2a86dc586030d0479575f1ad45ab091e-bb5ca345591a284b-00"}
+failed_subgroups:
+  description: GA API only. Device classes whose calls failed; the task fails when this is not empty.
+  returned: when O(group_id) is given
+  type: list
+  elements: str
+  sample: []
 status:
-  description: Status of the deployment, keys in snake_case, as read before a retry.
-  returned: when O(state=retried) and the deployment is not canceled
+  description:
+    - Status of the deployment, keys in snake_case, as read before a retry, or the final one with O(wait).
+    - On the GA API with O(wait), the group status, with C(subgroup_status) for each subgroup.
+  returned: when O(state=retried) and the deployment is not canceled (preview API), or with O(wait)
   type: dict
   contains:
     deployment_state:
@@ -256,14 +337,17 @@ action_may_have_happened:
   sample: true
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import SeedApi
-from ansible_collections.adu.device_update.plugins.module_utils._common import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, SubgroupView
+from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
     STATES,
     DeploymentService,
+    GroupDeploymentService,
     PlanError,
+    Waiter,
+    WaitTimeout,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_deployment_id
 
 
 def main():
@@ -272,18 +356,38 @@ def main():
             deployment_id=dict(type='str', required=True),
             state=dict(type='str', required=True, choices=list(STATES)),
             force=dict(type='bool', default=False),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=600),
+            wait_interval=dict(type='float', default=15.0),
+            **TARGET_ARGSPEC
         ),
         supports_check_mode=True,
     )
     params = module.params
-    deployment_id = module.run(lambda: validate_deployment_id(params['deployment_id']))
-    service = DeploymentService(SeedApi(module.http, module.base_url, module.instance))
+    api = module.target_api()
+    deployment_id = module.deployment_id(api)
+    module.run(lambda: (validate_range('wait_timeout', params['wait_timeout'], (0, 86400)),
+                        validate_range('wait_interval', params['wait_interval'], (0.1, 3600))))
+    if isinstance(api, GaApi):
+        service = GroupDeploymentService(api, SubgroupView)
+        target = dict(device_class_id=params['device_class_id'])
+    else:
+        service, target = DeploymentService(api), {}
     try:
-        result = module.run(lambda: service.ensure(deployment_id, params['state'], params['force'], module.check_mode))
+        result = module.run(lambda: service.ensure(deployment_id, params['state'], params['force'],
+                                                   module.check_mode, **target))
+        if params['wait'] and not module.check_mode and not result.get('failed_subgroups'):
+            waiter = Waiter(params['wait_timeout'], params['wait_interval'])
+            module.run(lambda: service.wait(result, deployment_id, params['state'], waiter, **target))
     except PlanError as exc:
         module.fail_json(msg=str(exc), deployment=exc.deployment)
+    except WaitTimeout as exc:
+        exc.result.pop('action', None)
+        module.fail_json(**exc.result)
     result.pop('action')
     result['ansible_facts'] = {'adu_deployment': result['deployment']}
+    if result.get('failed_subgroups'):
+        module.fail_json(**result)
     module.exit_json(**result)
 
 

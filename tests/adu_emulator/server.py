@@ -25,11 +25,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .assertions import check_client_assertion
 from .store import ADU_SCOPE, TOKEN_LIFETIME, Store, recorded_body
 
-ROUTES = ('discovery', 'token', 'managed_identity', 'get_deployment', 'get_status', 'cancel', 'retry', 'control', 'unknown')
+GA_ROUTES = ('ga_list', 'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status',
+             'ga_cancel', 'ga_retry')
+ROUTES = ('discovery', 'token', 'managed_identity', 'get_deployment', 'get_status', 'cancel', 'retry',
+          'control', 'unknown') + GA_ROUTES
+GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
 
 
 # Which per-instance limit each route counts against.
-THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'cancel': 'action', 'retry': 'action'}
+THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'cancel': 'action', 'retry': 'action',
+                  'ga_list': 'read', 'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
+                  'ga_subgroup_status': 'read', 'ga_cancel': 'action', 'ga_retry': 'action'}
 
 
 class Fault:
@@ -41,7 +47,7 @@ class Fault:
     """
 
     def __init__(self, route='*', kind='status', status=500, headers=None, body=None, content_type=None,
-                 delay=0.0, times=1, deployment_id=None, after_apply=False):
+                 delay=0.0, times=1, deployment_id=None, device_class_id=None, after_apply=False):
         if route != '*' and route not in ROUTES:
             raise ValueError('unknown route %r' % route)
         self.route = route
@@ -53,11 +59,13 @@ class Fault:
         self.delay = delay
         self.times = times
         self.deployment_id = deployment_id
+        self.device_class_id = device_class_id
         self.after_apply = after_apply
 
-    def matches(self, route, deployment_id):
+    def matches(self, route, params):
         return (self.times is None or self.times > 0) and self.route in ('*', route) and (
-            self.deployment_id is None or self.deployment_id == deployment_id)
+            self.deployment_id in (None, params.get('deployment_id'))) and (
+            self.device_class_id in (None, params.get('device_class_id')))
 
 
 class Emulator:
@@ -78,6 +86,7 @@ class Emulator:
         self.thread = None
         self.limits = {}
         self._calls = collections.defaultdict(collections.deque)
+        self.page_size = 50  # deployments per page of the GA list; tests lower it to exercise nextLink
 
     @property
     def url(self):
@@ -135,10 +144,10 @@ class Emulator:
         with self.lock:
             return [e for e in self.journal if route is None or e['route'] == route]
 
-    def take_fault(self, route, deployment_id):
+    def take_fault(self, route, params):
         with self.lock:
             for fault in self.faults:
-                if fault.matches(route, deployment_id):
+                if fault.matches(route, params):
                     if fault.times is not None:
                         fault.times -= 1
                     return fault
@@ -266,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
             return  # the control API is not part of the journal
         entry['status'] = 'no answer'  # until one is sent; a client that hung up still leaves its entry
         try:
-            fault = self.emulator.take_fault(route, params.get('deployment_id'))
+            fault = self.emulator.take_fault(route, params)
             if fault is not None and not fault.after_apply:
                 outcome = self._apply_fault(fault)
                 if outcome is not None:
@@ -383,6 +392,61 @@ class _Handler(BaseHTTPRequestHandler):
     def _route_retry(self, params, body, query, entry, fault):
         return self._deployment_call(params, entry, fault, lambda i, d: self.emulator.store.apply(i, d, 'retry'))
 
+    # GA management API (api-version 2022-10-01 / 2026-06-01)
+    def _ga_call(self, params, query, entry, fault, read):
+        if not self._authorized(entry):
+            return self._error(401, 'Unauthorized', 'A valid bearer token is required.', {'WWW-Authenticate': 'Bearer'})
+        version = query.get('api-version', [None])[0]
+        entry['api_version'] = version
+        if version not in GA_API_VERSIONS:
+            return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
+                               % (version, ', '.join(GA_API_VERSIONS)))
+        result = read(self.emulator.store, params)
+        if result is None:
+            return self._not_found()
+        if fault is not None:
+            entry['fault'] = fault.kind
+            return self._apply_fault(fault) or self._send(200, result)
+        return self._send(200, result)
+
+    def _route_ga_list(self, params, body, query, entry, fault):
+        def read(store, p):
+            items = store.ga_deployments(p['instance'], p['group_id'])
+            if items is None:
+                return None
+            page_size = self.emulator.page_size
+            start = int(query.get('skip', ['0'])[0])
+            page = {'value': items[start:start + page_size]}
+            if start + page_size < len(items):
+                page['nextLink'] = '/deviceUpdate/%s/management/groups/%s/deployments?api-version=%s&skip=%d' % (
+                    p['instance'], p['group_id'], query['api-version'][0], start + page_size)
+            return page
+        return self._ga_call(params, query, entry, fault, read)
+
+    def _route_ga_get_deployment(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_deployment(
+            p['instance'], p['group_id'], p['deployment_id']))
+
+    def _route_ga_group_status(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_status(
+            p['instance'], p['group_id'], p['deployment_id']))
+
+    def _route_ga_get_subgroup(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_deployment(
+            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id']))
+
+    def _route_ga_subgroup_status(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_status(
+            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id']))
+
+    def _route_ga_cancel(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_apply(
+            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id'], 'cancel'))
+
+    def _route_ga_retry(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_apply(
+            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id'], 'retry'))
+
     def _route_unknown(self, params, body, query, entry, fault):
         return self._error(404, 'NotFound', 'No route for %s %s' % (self.command, urlsplit(self.path).path))
 
@@ -424,4 +488,30 @@ def _route(method, segments, query):
             action = query.get('action', [''])[0]
             if action in ('cancel', 'retry'):
                 return action, params
+    if n >= 6 and segments[0] == 'deviceUpdate' and segments[2:4] == ['management', 'groups']:
+        return _ga_route(method, segments)
+    return 'unknown', {}
+
+
+def _ga_route(method, segments):
+    """GA routes: /deviceUpdate/{instance}/management/groups/{group}/..."""
+    n = len(segments)
+    params = {'instance': unquote(segments[1]), 'group_id': unquote(segments[4])}
+    if segments[5] == 'deployments':
+        if n == 6 and method == 'GET':
+            return 'ga_list', params
+        params.update(deployment_id=unquote(segments[6]), segments=n - 6)
+        if n == 7 and method == 'GET':
+            return 'ga_get_deployment', params
+        if n == 8 and segments[7] == 'status' and method == 'GET':
+            return 'ga_group_status', params
+    elif segments[5] == 'deviceClassSubgroups' and n >= 9 and segments[7] == 'deployments':
+        raw_id, _colon, action = segments[8].rpartition(':') if method == 'POST' else (segments[8], '', '')
+        params.update(device_class_id=unquote(segments[6]), deployment_id=unquote(raw_id), segments=n - 8)
+        if n == 9 and method == 'GET':
+            return 'ga_get_subgroup', params
+        if n == 10 and segments[9] == 'status' and method == 'GET':
+            return 'ga_subgroup_status', params
+        if n == 9 and method == 'POST' and action in ('cancel', 'retry'):
+            return 'ga_' + action, params
     return 'unknown', {}

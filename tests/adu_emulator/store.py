@@ -61,10 +61,16 @@ class Store:
             self.static_tokens = set(seed.get('access_tokens', []))
             self.tokens = {}  # token -> {tenant_id, client_id, expires}
             self.instances = {}
+            # Seconds after an action until its devices settle (cancel: state Canceled; retry: in
+            # progress -> succeeded); None: they never do by themselves.
+            self.settle_seconds = seed.get('settle_seconds')
             for name, spec in seed.get('instances', {}).items():
-                self.instances[name] = {'key_case': spec.get('key_case', 'camel'), 'deployments': {}}
+                self.instances[name] = {'key_case': spec.get('key_case', 'camel'), 'deployments': {}, 'groups': {}}
                 for item in spec.get('deployments', []):
                     self.add_deployment(name, item.get('deployment', {}), item.get('status', {}))
+                for group_id, deployments in spec.get('groups', {}).items():
+                    for item in deployments:
+                        self.add_ga_deployment(name, group_id, item['deployment'], item.get('subgroups', {}))
 
     def add_deployment(self, instance, deployment, status=None):
         """Add or replace a deployment; fields not given come from the recorded bodies."""
@@ -75,7 +81,7 @@ class Store:
             state.update(status or {})
             if body.get('isCanceled'):
                 state.setdefault('deploymentState', 'Canceled')
-            inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}})
+            inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}, 'groups': {}})
             inst['deployments'][body['deploymentId']] = {'deployment': body, 'status': state}
             return body
 
@@ -95,7 +101,10 @@ class Store:
     def get_status(self, instance, deployment_id):
         with self.lock:
             entry = self._entry(instance, deployment_id)
-            return None if entry is None else self._render(instance, entry['status'])
+            if entry is None:
+                return None
+            _settle(entry)
+            return self._render(instance, entry['status'])
 
     def raw(self, instance, deployment_id):
         """The stored entry itself, for tests that inspect or change it."""
@@ -108,20 +117,74 @@ class Store:
             entry = self._entry(instance, deployment_id)
             if entry is None:
                 return None
-            deployment, status = entry['deployment'], entry['status']
-            if action == 'cancel':
-                deployment['isCanceled'] = True
-                status['deploymentState'] = 'Canceled'
-                status['devicesCanceledCount'] = status.get('devicesCanceledCount', 0) + status.get('devicesInProgressCount', 0)
-                status['devicesInProgressCount'] = 0
-            elif action == 'retry':
-                # Retry moves the failed devices back to in progress.
-                deployment['isRetry'] = True
-                status['devicesInProgressCount'] = status.get('devicesInProgressCount', 0) + status.get('devicesCompletedFailedCount', 0)
-                status['devicesCompletedFailedCount'] = 0
-            else:
-                raise ValueError(action)
-            return self._render(instance, deployment)
+            _act(entry, action, 'isRetry', self.settle_seconds)
+            return self._render(instance, entry['deployment'])
+
+    # GA API: deployments in device groups, split into one subgroup deployment per device class
+    def add_ga_deployment(self, instance, group_id, deployment, subgroups):
+        """deployment: GA Deployment fields; subgroups: {deviceClassId: status fields}."""
+        with self.lock:
+            body = recorded_body('ga-2022-10-01-deployment-list-item')
+            body.update(deployment)
+            body['groupId'] = group_id
+            body['deviceClassSubgroups'] = list(subgroups)
+            inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}, 'groups': {}})
+            entry = {'deployment': body, 'subgroups': {}}
+            for device_class_id, status in subgroups.items():
+                sub = dict((k, v) for k, v in body.items() if k != 'deviceClassSubgroups')
+                state = dict(recorded_body('v2-get-deployment-status'), groupId=group_id, deviceClassId=device_class_id)
+                state.update(status or {})
+                if state.get('deploymentState') == 'Canceled':
+                    sub['isCanceled'] = True
+                entry['subgroups'][device_class_id] = {'deployment': sub, 'status': state}
+            inst['groups'].setdefault(group_id, {})[body['deploymentId']] = entry
+            return body
+
+    def _ga(self, instance, group_id, deployment_id):
+        return self.instances.get(instance, {}).get('groups', {}).get(group_id, {}).get(deployment_id)
+
+    def ga_deployments(self, instance, group_id):
+        with self.lock:
+            group = self.instances.get(instance, {}).get('groups', {}).get(group_id)
+            return None if group is None else [copy.deepcopy(e['deployment']) for e in group.values()]
+
+    def ga_deployment(self, instance, group_id, deployment_id, device_class_id=None):
+        with self.lock:
+            entry = self._ga(instance, group_id, deployment_id)
+            if entry is not None and device_class_id is not None:
+                entry = entry['subgroups'].get(device_class_id)
+            return None if entry is None else copy.deepcopy(entry['deployment'])
+
+    def ga_status(self, instance, group_id, deployment_id, device_class_id=None):
+        with self.lock:
+            entry = self._ga(instance, group_id, deployment_id)
+            if entry is None:
+                return None
+            if device_class_id is not None:
+                sub = entry['subgroups'].get(device_class_id)
+                if sub is None:
+                    return None
+                _settle(sub)
+                return copy.deepcopy(sub['status'])
+            subs = []
+            for sub in entry['subgroups'].values():
+                _settle(sub)
+                subs.append(copy.deepcopy(sub['status']))
+            states = set(s.get('deploymentState') for s in subs)
+            overall = 'Canceled' if states == {'Canceled'} else ('Active' if 'Active' in states else 'Inactive')
+            return {'groupId': group_id, 'deploymentState': overall, 'subgroupStatus': subs}
+
+    def ga_apply(self, instance, group_id, deployment_id, device_class_id, action):
+        """Cancel or retry one subgroup deployment; returns it after the action, None if unknown."""
+        with self.lock:
+            entry = self._ga(instance, group_id, deployment_id)
+            sub = None if entry is None else entry['subgroups'].get(device_class_id)
+            if sub is None:
+                return None
+            _act(sub, action, 'isRetried', self.settle_seconds)
+            if all(s['deployment'].get('isCanceled') for s in entry['subgroups'].values()):
+                entry['deployment']['isCanceled'] = True
+            return copy.deepcopy(sub['deployment'])
 
     # Azure AD side
     def principal(self, tenant_id, client_id):
@@ -147,3 +210,35 @@ class Store:
         """Expire every issued token, as if they had all timed out."""
         with self.lock:
             self.tokens.clear()
+
+
+def _act(entry, action, retried_key, settle_seconds):
+    """Cancel or retry as the service does. With settle_seconds, the devices finish later."""
+    deployment, status = entry['deployment'], entry['status']
+    if action == 'cancel':
+        deployment['isCanceled'] = True
+        final = {'deploymentState': 'Canceled',
+                 'devicesCanceledCount': status.get('devicesCanceledCount', 0) + status.get('devicesInProgressCount', 0),
+                 'devicesInProgressCount': 0}
+        if settle_seconds:  # the service's status lags behind the action
+            entry['pending'] = (time.time() + settle_seconds, final)
+        else:
+            status.update(final)
+    elif action == 'retry':
+        # Retry moves the failed devices back to in progress.
+        deployment[retried_key] = True
+        in_progress = status.get('devicesInProgressCount', 0) + status.get('devicesCompletedFailedCount', 0)
+        status.update(devicesInProgressCount=in_progress, devicesCompletedFailedCount=0)
+        if settle_seconds:
+            entry['pending'] = (time.time() + settle_seconds, {
+                'devicesInProgressCount': 0,
+                'devicesCompletedSucceededCount': status.get('devicesCompletedSucceededCount', 0) + in_progress})
+    else:
+        raise ValueError(action)
+
+
+def _settle(entry):
+    pending = entry.get('pending')
+    if pending and pending[0] <= time.time():
+        entry['status'].update(pending[1])
+        del entry['pending']

@@ -110,6 +110,10 @@ class FakeApi:
     def __init__(self, dep, stat=None):
         self.dep, self.stat, self.calls = dep, stat, []
 
+    @staticmethod
+    def describe(deployment_id):
+        return 'deployment %s' % deployment_id
+
     def get_deployment(self, deployment_id):
         self.calls.append(('get', deployment_id))
         return self.dep

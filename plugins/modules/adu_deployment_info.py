@@ -1,0 +1,111 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: adu_deployment_info
+short_description: Read an Azure Device Update deployment and its status, or list the deployments of a device group
+version_added: 1.0.0
+description:
+  - With O(deployment_id), returns the deployment and its status; on the GA API (O(group_id) given) also
+    the status of each device-class subgroup.
+  - On the GA API with O(group_id) and no O(deployment_id), lists the deployments of the group.
+  - Never changes anything.
+author:
+  - ADU collection maintainers (@adu-device-update)
+options:
+  deployment_id:
+    description:
+      - ID of the deployment to read. Required on the 2020-09-01 preview API (no O(group_id)).
+    type: str
+extends_documentation_fragment:
+  - adu.device_update.connection
+  - adu.device_update.target
+  - adu.device_update.attributes.INFO_MODULE
+'''
+
+EXAMPLES = r'''
+- name: Read a deployment and its status
+  adu.device_update.adu_deployment_info:
+    account: contoso
+    instance: blue
+    deployment_id: dpokluda-test.2020-1111-1124-8
+  register: rollout
+
+- name: Fail when devices failed
+  ansible.builtin.assert:
+    that: rollout.status.devices_completed_failed_count == 0
+
+- name: List the deployments of a device group (GA API)
+  adu.device_update.adu_deployment_info:
+    account: contoso
+    instance: blue
+    group_id: dpokluda-test
+  register: group_deployments
+'''
+
+RETURN = r'''
+deployment:
+  description: The deployment, keys in snake_case, as adu.device_update.adu_deployment returns it.
+  returned: when O(deployment_id) is given
+  type: dict
+  sample: {"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false, "is_retried": false,
+           "device_class_subgroups": ["0919e3ae422a2bfa8c84ff905813e60351e456d1"]}
+status:
+  description:
+    - The deployment status, keys in snake_case. On the GA API the group status, with C(subgroup_status).
+  returned: when O(deployment_id) is given
+  type: dict
+  sample: {"deployment_state": "Active", "total_devices": 1, "devices_in_progress_count": 0,
+           "devices_completed_failed_count": 0, "devices_completed_succeeded_count": 1}
+subgroups:
+  description: GA API only. Each device-class subgroup with its status (only O(device_class_id) when given).
+  returned: when O(group_id) and O(deployment_id) are given
+  type: list
+  elements: dict
+  contains:
+    device_class_id:
+      description: Device class of the subgroup.
+      type: str
+      returned: always
+      sample: 0919e3ae422a2bfa8c84ff905813e60351e456d1
+    status:
+      description: The subgroup's status.
+      type: dict
+      returned: always
+      sample: {"deployment_state": "Active", "devices_completed_failed_count": 2}
+deployments:
+  description: GA API only. The deployments of the group, keys in snake_case.
+  returned: when O(group_id) is given without O(deployment_id)
+  type: list
+  elements: dict
+  sample: [{"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false}]
+'''
+
+from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi
+from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._deployments import read_deployment
+
+
+def main():
+    module = AduModule(argument_spec=dict(deployment_id=dict(type='str'), **TARGET_ARGSPEC),
+                       supports_check_mode=True)
+    api = module.target_api()
+    group = isinstance(api, GaApi)
+    deployment_id = module.deployment_id(api, required=False)
+    if deployment_id is None and not group:
+        module.fail_json(msg='deployment_id: required on the 2020-09-01 preview API; give group_id to list the '
+                             'deployments of a device group on the GA API')
+    if deployment_id is None:
+        module.exit_json(changed=False, deployments=module.run(api.list_deployments))
+    result = module.run(lambda: read_deployment(api, deployment_id, group, module.params['device_class_id']))
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Microsoft's own client, azure-iot-deviceupdate, unmodified against the emulator: our evidence
+that the emulator speaks the real GA API."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+import pytest
+from azure.core.credentials import AccessToken
+from azure.core.exceptions import ResourceNotFoundError
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.iot.deviceupdate import DeviceUpdateClient
+
+from adu_emulator import Emulator
+
+GROUP, DEPLOYMENT = 'dpokluda-test', 'test0809083849'
+DC = '0919e3ae422a2bfa8c84ff905813e60351e456d1'
+FAKE_HOST = 'adu-emulator.test'
+
+
+class StaticCredential:
+    """A test credential: the emulator's static token."""
+
+    def get_token(self, *scopes, **kwargs):  # pylint: disable=unused-argument
+        return AccessToken('emu-static-access-token-for-tests', int(time.time()) + 3600)
+
+
+class ToEmulator(SansIOHTTPPolicy):
+    """The SDK takes a bare host name and builds https://{host}; send its requests to the emulator's port."""
+
+    def __init__(self, url):
+        super(ToEmulator, self).__init__()
+        self.url = url
+
+    def on_request(self, request):
+        request.http_request.url = request.http_request.url.replace('https://' + FAKE_HOST, self.url)
+
+
+@pytest.fixture(scope='module')
+def emulator(tmp_path_factory):
+    emu = Emulator(cert_dir=str(tmp_path_factory.mktemp('ca'))).start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def client(emulator):
+    emulator.reset()
+    return DeviceUpdateClient(endpoint=FAKE_HOST, credential=StaticCredential(), instance_id='blue',
+                              connection_verify=emulator.ca_path, per_call_policies=[ToEmulator(emulator.url)])
+
+
+def test_get_deployment_and_status(client, emulator):
+    deployment = client.device_management.get_deployment(GROUP, DEPLOYMENT)
+    assert deployment['deploymentId'] == DEPLOYMENT and DC in deployment['deviceClassSubgroups']
+    status = client.device_management.get_deployment_status(GROUP, DEPLOYMENT)
+    assert status['deploymentState'] == 'Active' and len(status['subgroupStatus']) == 3
+    assert [e['route'] for e in emulator.journal] == ['ga_get_deployment', 'ga_group_status']
+    assert emulator.journal[0]['api_version'] == '2026-06-01'  # the SDK's own default
+
+
+def test_retry_then_stop_a_subgroup(client, emulator):
+    retried = client.device_management.retry_deployment(GROUP, DC, DEPLOYMENT)
+    assert retried['isRetried'] is True
+    stopped = client.device_management.stop_deployment(GROUP, DC, DEPLOYMENT)
+    assert stopped['isCanceled'] is True
+    status = client.device_management.get_device_class_subgroup_deployment_status(GROUP, DC, DEPLOYMENT)
+    assert status['deploymentState'] == 'Canceled'
+    assert [(e['method'], e['route']) for e in emulator.journal] == [
+        ('POST', 'ga_retry'), ('POST', 'ga_cancel'), ('GET', 'ga_subgroup_status')]
+
+
+def test_list_and_not_found(client):
+    listed = list(client.device_management.list_deployments_for_group(GROUP))
+    assert [d['deploymentId'] for d in listed] == [DEPLOYMENT, 'fw-2026-11-healthy']
+    with pytest.raises(ResourceNotFoundError):
+        client.device_management.get_deployment(GROUP, 'no-such-deployment')
