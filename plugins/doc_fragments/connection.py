@@ -122,8 +122,9 @@ options:
     description:
       - How many times to retry a request on throttling (429), a transient server error (500, 502, 503, 504)
         or a connection error, from 0 to 20.
-      - Waits what the C(Retry-After) header says, else backs off exponentially with jitter; all waits of
-        one request together are bounded by 300 seconds.
+      - Waits what the C(Retry-After) header says, else backs off exponentially with jitter (from 5 seconds for
+        throttling, so that the retries span the service's one-minute windows); all waits of one request together
+        are bounded by 300 seconds.
       - A cancel or retry request is sent again only when the service certainly did not act on it (429 or a
         refused connection); any other failure of it ends the task saying the action may or may not have happened.
     type: int

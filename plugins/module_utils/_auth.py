@@ -79,7 +79,7 @@ class _MsalTransport:
             resp = self._http.send(method, url, **kwargs)
             if resp.status_code != 429:
                 return resp
-            wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')))
+            wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')), throttled=True)
             if wait is None:
                 return resp
             backoff.wait(wait)

@@ -33,6 +33,8 @@ MAX_TOTAL_WAIT = 300.0
 # The longest one backoff step (without Retry-After) may be.
 MAX_BACKOFF = 60.0
 BACKOFF_BASE = 1.0
+# A 429 without Retry-After: the service's windows are a minute long, so five retries must span one.
+THROTTLE_BACKOFF_BASE = 5.0
 USER_AGENT = 'adu.device_update-ansible'
 
 ROLE_HINT = 'the caller needs the "Device Update Deployments Administrator" role on the ADU account'
@@ -174,12 +176,13 @@ class Backoff:
         self._sleep = sleep
         self._rand = rand
 
-    def next_wait(self, retry_after=None):
+    def next_wait(self, retry_after=None, throttled=False):
         """Seconds to wait before the next try, or None when no retry is left (count or time)."""
         if self.attempt >= self.retries:
             return None
         if retry_after is None:
-            cap = min(MAX_BACKOFF, self.base * (2 ** self.attempt))
+            base = max(self.base, THROTTLE_BACKOFF_BASE) if throttled else self.base
+            cap = min(MAX_BACKOFF, base * (2 ** self.attempt))
             wait = cap / 2 + self._rand() * cap / 2
         else:
             # A little jitter on top, so that forks throttled together do not all return at once.
@@ -258,7 +261,7 @@ class HttpClient:
                 continue
             if resp.status_code in RETRYABLE_STATUSES and (safe_to_repeat or resp.status_code == 429):
                 retry_after = parse_retry_after(resp.headers.get('Retry-After'))
-                wait = backoff.next_wait(retry_after)
+                wait = backoff.next_wait(retry_after, throttled=resp.status_code == 429)
                 if wait is not None:
                     backoff.wait(wait)
                     continue

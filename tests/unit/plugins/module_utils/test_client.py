@@ -230,3 +230,15 @@ def test_describe_tls_failure_with_a_string_reason():
     outer = requests.exceptions.SSLError(requests.packages.urllib3.exceptions.MaxRetryError(None, '/x', 'a str reason'))
     outer.__context__ = inner
     assert describe_transport_error(outer) == 'the TLS handshake failed'
+
+
+def test_throttling_without_retry_after_backs_off_across_a_one_minute_window():
+    backoff = Backoff(retries=5, sleep=lambda s: None, rand=lambda: 0.0)  # the shortest waits jitter allows
+    total = 0.0
+    while True:
+        wait = backoff.next_wait(throttled=True)
+        if wait is None:
+            break
+        backoff.wait(wait)
+        total += wait
+    assert total >= 60
