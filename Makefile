@@ -85,6 +85,7 @@ docs-lint: venv tree
 
 build: venv
 	$(TEST_ENV) scripts/check-build.sh
+	$(TEST_ENV) scripts/check-ee.sh
 
 # Everything CI runs; coverage last, so its figure is the closing line to read.
 test: sanity units lint docs-lint build pytest coverage-report
