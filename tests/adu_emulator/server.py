@@ -199,8 +199,18 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length else b''
 
+    def _journal(self, status):
+        """Record this request once, before its answer leaves: a client that reads the journal
+        right after its answer must find the entry there."""
+        entry = getattr(self, '_entry', None)
+        if entry is not None:
+            entry['status'] = status
+            self._entry = None
+            self.emulator.record(entry)
+
     def _send(self, status, body=None, content_type='application/json; charset=utf-8', headers=None):
         payload = body if isinstance(body, bytes) else (b'' if body is None else json.dumps(body).encode('utf-8'))
+        self._journal(status)
         trace = _new_trace_id()
         self.send_response(status)
         self.send_header('Content-Type', content_type)
@@ -214,6 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
         return status
 
     def _drop(self):
+        self._journal('dropped')
         self.close_connection = True
         try:
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -222,6 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         return 'dropped'
 
     def _reset(self):
+        self._journal('dropped')
         self.send_response(200)
         self.send_header('Content-Type', 'application/json; charset=utf-8')
         self.send_header('Content-Length', '4096')
@@ -274,16 +286,19 @@ class _Handler(BaseHTTPRequestHandler):
                  'time': time.time()}
         entry.update(params)
         if route == 'control':
-            entry['status'] = self._control(method, segments, body)
+            self._entry = None
+            self._control(method, segments, body)
             return  # the control API is not part of the journal
         entry['status'] = 'no answer'  # until one is sent; a client that hung up still leaves its entry
+        self._entry = entry
         try:
             fault = self.emulator.take_fault(route, params)
             if fault is not None and not fault.after_apply:
+                if fault.kind != 'delay':
+                    entry['fault'] = fault.kind  # before the answer, which records the entry
                 outcome = self._apply_fault(fault)
                 if outcome is not None:
                     entry['status'] = outcome
-                    entry['fault'] = fault.kind
                     return
             kind = THROTTLE_KINDS.get(route)
             wait = self.emulator.throttled(params.get('instance'), kind) if kind else 0
@@ -296,7 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
             entry['status'] = handler(params, body, query, entry,
                                       fault if fault is not None and fault.after_apply else None)
         finally:
-            self.emulator.record(entry)
+            self._journal(entry['status'])
 
     # Azure AD authority
     def _route_discovery(self, params, body, query, entry, fault):

@@ -36,11 +36,16 @@ class PlayResult:
         self.rc = rc
         self.stdout = stdout
         self.stderr = stderr
-        self.records = records
+        self._all = records  # with task starts, for timing
+        self.records = [r for r in records if r['outcome'] != 'task_start']
 
     @property
     def results(self):
         return [r['result'] for r in self.records]
+
+    @property
+    def all_records(self):
+        return self._all
 
     @property
     def result(self):
@@ -126,6 +131,12 @@ class Runner:
         if record.exists():
             records = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
         return PlayResult(proc.returncode, proc.stdout, proc.stderr, records)
+
+    @staticmethod
+    def item_durations(play, task_name):
+        """Seconds each loop item of a task took: from the task's start (or the previous item) to its result."""
+        times = [r['time'] for r in play.all_records if r['task'] == task_name]
+        return [b - a for a, b in zip(times, times[1:])]
 
     def task(self, state, deployment_id, auth='client_secret', register=None, **options):
         """One adu_deployment task as a dict."""

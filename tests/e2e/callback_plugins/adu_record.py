@@ -17,6 +17,7 @@ options: {}
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -32,7 +33,7 @@ class CallbackModule(CallbackBase):
         if not path:
             return
         record = {'task': result._task.get_name(), 'host': result._host.get_name(), 'outcome': outcome,
-                  'result': self._clean(result._result)}
+                  'time': time.time(), 'result': self._clean(result._result)}
         with open(path, 'a') as handle:
             handle.write(json.dumps(record, default=str) + '\n')
 
@@ -54,3 +55,13 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_item_on_failed(self, result):
         self._write(result, 'item_failed')
+
+    def v2_runner_item_on_skipped(self, result):
+        self._write(result, 'item_skipped')
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        path = os.environ.get('ADU_RECORD_FILE')
+        if path:
+            with open(path, 'a') as handle:
+                handle.write(json.dumps({'task': task.get_name(), 'outcome': 'task_start', 'time': time.time(),
+                                         'host': None, 'result': {}}) + '\n')
