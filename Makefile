@@ -11,11 +11,12 @@ PY_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_i
 # Tests import the collection as ansible_collections.adu.device_update and the emulator from tests/.
 TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
 
-.PHONY: help venv tree tools docs demo test unit e2e pytest coverage-report sanity units lint docs-lint build clean
+.PHONY: help venv tree tools docs demo bench test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
 	@echo "make demo   start the emulator, cancel and retry sample deployments, run again to show ok"
 	@echo "make test   everything CI runs"
+	@echo "make bench  the benchmark of docs/performance.md"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt tests/requirements.txt
@@ -89,6 +90,11 @@ build: venv
 
 # Everything CI runs; coverage last, so its figure is the closing line to read.
 test: sanity units lint docs-lint build pytest coverage-report
+
+# The benchmark of docs/performance.md: figures printed as tables, a JSON copy and a plot in .build/bench.
+bench: venv tree
+	mkdir -p $(BUILD)/bench
+	$(TEST_ENV) $(BIN)/python scripts/bench.py --json $(BUILD)/bench/results.json --plot $(BUILD)/bench/performance.png
 
 clean:
 	rm -rf $(BUILD) $(VENV) .pytest_cache .hypothesis .coverage*

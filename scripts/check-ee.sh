@@ -9,7 +9,11 @@ rm -rf "$work" && mkdir -p "$work"
 tarball=$(ls "$root"/.build/dist/adu-device_update-*.tar.gz)
 
 # 1. introspect --sanitize on an installed copy: exactly the lines of meta/ee-requirements.txt.
-ANSIBLE_COLLECTIONS_PATH="$work/installed" ansible-galaxy collection install --offline -p "$work/installed" "$tarball" >/dev/null
+# --force and no PYTHONPATH: under make the checkout is importable already and would count as installed.
+env -u PYTHONPATH ANSIBLE_COLLECTIONS_PATH="$work/installed" ansible-galaxy collection install --offline --force \
+  -p "$work/installed" "$tarball" >/dev/null
+test -f "$work/installed/ansible_collections/adu/device_update/meta/runtime.yml" \
+  || { echo "the collection was not installed from $tarball"; exit 1; }
 ansible-builder introspect --sanitize "$work/installed" > "$work/introspect.txt"
 expected=$(grep -vE '^\s*(#|$)' "$root/meta/ee-requirements.txt" | sed "s/\$/  # from collection adu.device_update/" | sort)
 found=$(sed -n "s/^- '\(.*\)'\$/\1/p" "$work/introspect.txt" | sort)

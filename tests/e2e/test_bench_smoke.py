@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""scripts/bench.py on small sizes: it must keep running, and its request counts must be the targets.
+Timings are printed by `make bench`, never asserted."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_bench_runs_and_counts_requests_as_targeted(tmp_path):
+    out = tmp_path / 'bench.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench.py'), '--per', '3', '--fan', '12',
+                           '--growth', '3,6', '--json', str(out)], capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for heading in ('1. Per-deployment cost', '2. 12 deployments, forks 10', '3. Import cost', '4. Cost growth'):
+        assert heading in proc.stdout
+    figures = json.loads(out.read_text())
+    first, second = figures['fan']
+    assert (first['changed'], first['token_requests'], first['http_per_deployment']) == (12, 1, 2.0)
+    assert (second['changed'], second['token_requests'], second['http_per_deployment']) == (0, 0, 1.0)
+    for path in ('access_token', 'cached token'):
+        assert figures['imports'][path]['loaded'] == {'msal': False, 'cryptography': False, 'requests': True}
+    assert sorted(figures['per_deployment']) == ['already canceled', 'canceling']
