@@ -386,17 +386,22 @@ class _Handler(BaseHTTPRequestHandler):
         entry['authorized'] = ok
         return ok
 
-    def _deployment_call(self, params, entry, fault, read):
-        if not self._authorized(entry):
-            return self._error(401, 'Unauthorized', 'A valid bearer token is required.',
-                               {'WWW-Authenticate': 'Bearer'})
-        result = read(params['instance'], params['deployment_id'])
+    def _unauthorized(self):
+        return self._error(401, 'Unauthorized', 'A valid bearer token is required.', {'WWW-Authenticate': 'Bearer'})
+
+    def _answer(self, entry, fault, result):
+        """The answer to an API call: 404 when unknown, else the result, or the fault after applying it."""
         if result is None:
             return self._not_found()
         if fault is not None:
             entry['fault'] = fault.kind
             return self._apply_fault(fault) or self._send(200, result)
         return self._send(200, result)
+
+    def _deployment_call(self, params, entry, fault, read):
+        if not self._authorized(entry):
+            return self._unauthorized()
+        return self._answer(entry, fault, read(params['instance'], params['deployment_id']))
 
     def _route_get_deployment(self, params, body, query, entry, fault):
         return self._deployment_call(params, entry, fault, self.emulator.store.get_deployment)
@@ -413,19 +418,13 @@ class _Handler(BaseHTTPRequestHandler):
     # GA management API (api-version 2022-10-01 / 2026-06-01)
     def _ga_call(self, params, query, entry, fault, read):
         if not self._authorized(entry):
-            return self._error(401, 'Unauthorized', 'A valid bearer token is required.', {'WWW-Authenticate': 'Bearer'})
+            return self._unauthorized()
         version = query.get('api-version', [None])[0]
         entry['api_version'] = version
         if version not in GA_API_VERSIONS:
             return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
                                % (version, ', '.join(GA_API_VERSIONS)))
-        result = read(self.emulator.store, params)
-        if result is None:
-            return self._not_found()
-        if fault is not None:
-            entry['fault'] = fault.kind
-            return self._apply_fault(fault) or self._send(200, result)
-        return self._send(200, result)
+        return self._answer(entry, fault, read(self.emulator.store, params))
 
     def _route_ga_list(self, params, body, query, entry, fault):
         def read(store, p):
