@@ -11,7 +11,7 @@ PY_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_i
 # Tests import the collection as ansible_collections.adu.device_update and the emulator from tests/.
 TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
 
-.PHONY: help venv tree tools docs demo bench test unit e2e pytest coverage-report sanity units lint docs-lint build clean
+.PHONY: help venv tree tools docs demo bench compat test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
 	@echo "make demo   start the emulator, cancel and retry sample deployments, run again to show ok"
@@ -55,6 +55,20 @@ coverage-report: venv
 	  $$(find $(COVERAGE_DIR) -type f ! -name combined)
 	$(BIN)/coverage report --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined --fail-under=90
 
+# The oldest supported ansible-core, end to end: the same tests against the same emulator.
+COMPAT_VENV := .venv-compat
+$(COMPAT_VENV)/.installed: requirements.txt tests/requirements-compat.txt
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -r tests/requirements-compat.txt
+	touch $@
+
+compat: $(COMPAT_VENV)/.installed tree
+	PATH="$(CURDIR)/$(COMPAT_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" \
+	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" $(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  tests/e2e/test_adu_deployment.py tests/e2e/test_auth.py tests/e2e/test_ga.py tests/e2e/test_hostile_input.py
+	$(COMPAT_VENV)/bin/ansible --version | head -1
+
 # CI machines may lack shellcheck, which ansible-test sanity runs on scripts/.
 tools:
 	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null; }
@@ -89,7 +103,7 @@ build: venv
 	$(TEST_ENV) scripts/check-ee.sh
 
 # Everything CI runs; coverage last, so its figure is the closing line to read.
-test: sanity units lint docs-lint build pytest coverage-report
+test: sanity units lint docs-lint build compat pytest coverage-report
 
 # The benchmark of docs/performance.md: figures printed as tables, a JSON copy and a plot in .build/bench.
 bench: venv tree
