@@ -48,7 +48,8 @@ COVERAGE_ENV := COVERAGE_RCFILE="$(CURDIR)/tests/coverage.rc" \
 pytest: venv tree
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
 	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
-	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/adu_emulator/tests tests/e2e
+	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/adu_emulator/tests tests/e2e \
+	  | tee $(BUILD)/pytest.log
 
 coverage-report: venv
 	$(BIN)/coverage combine --quiet --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined \
@@ -104,6 +105,9 @@ build: venv
 
 # Everything CI runs; coverage last, so its figure is the closing line to read.
 test: sanity units lint docs-lint build compat pytest coverage-report
+	@passed=$$( (grep -oE '[0-9]+ passed' $(BUILD)/pytest.log || true) | tail -1 | cut -d' ' -f1); \
+	 failed=$$( (grep -oE '[0-9]+ failed' $(BUILD)/pytest.log || true) | tail -1 | cut -d' ' -f1); \
+	 echo; echo "make test: $${passed:-0} passed, $${failed:-0} failed"
 
 # The benchmark of docs/performance.md: figures printed as tables, a JSON copy and a plot in .build/bench.
 bench: venv tree
