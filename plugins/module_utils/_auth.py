@@ -17,12 +17,7 @@ import re
 import time
 import traceback
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import (
-    AduError,
-    Backoff,
-    describe_transport_error,
-    parse_retry_after,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, describe_transport_error
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_authority_host
 from ansible_collections.adu.device_update.plugins.module_utils._token_cache import (
     TokenCache,
@@ -67,28 +62,17 @@ def _read_file(option, path):
 
 
 class _MsalTransport:
-    """msal's http_client interface on our HttpClient: same TLS settings and timeout as the ADU
-    API, and a throttled (429) token request is resent after Retry-After within the retry budget."""
+    """msal's http_client interface on our HttpClient: same TLS settings, timeout and handling
+    of throttled (429) requests as the ADU API."""
 
     def __init__(self, http):
         self._http = http
 
-    def _send(self, method, url, **kwargs):
-        backoff = Backoff(self._http.retries, self._http.max_total_wait, sleep=self._http.sleep)
-        while True:
-            resp = self._http.send(method, url, **kwargs)
-            if resp.status_code != 429:
-                return resp
-            wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')), throttled=True)
-            if wait is None:
-                return resp
-            backoff.wait(wait)
-
     def post(self, url, params=None, data=None, headers=None, **kwargs):  # pylint: disable=unused-argument
-        return self._send('POST', url, headers=headers, data=data, params=params)
+        return self._http.send('POST', url, headers=headers, data=data, params=params, retry_throttled=True)
 
     def get(self, url, params=None, headers=None, **kwargs):  # pylint: disable=unused-argument
-        return self._send('GET', url, headers=headers, params=params)
+        return self._http.send('GET', url, headers=headers, params=params, retry_throttled=True)
 
     def close(self):
         """msal may close its client; the session belongs to HttpClient."""

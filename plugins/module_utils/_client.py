@@ -223,11 +223,23 @@ class HttpClient:
         self.sleep = sleep
         self.request_count = 0
 
-    # Raw transport, shared with the token flows so the authority gets the same TLS settings.
-    def send(self, method, url, headers=None, data=None, params=None):
-        self.request_count += 1
-        return self.session.request(method, url, headers=headers, data=data, params=params,
-                                    timeout=self.timeout, verify=self.verify, allow_redirects=False)
+    def send(self, method, url, headers=None, data=None, params=None, retry_throttled=False):
+        """Raw transport, shared with the token flows so the authority gets the same TLS settings.
+
+        retry_throttled: a 429 is sent again after Retry-After within the retry budget (Azure AD
+        throttles token requests too); anything else is the caller's to judge.
+        """
+        backoff = Backoff(self.retries, self.max_total_wait, sleep=self.sleep)
+        while True:
+            self.request_count += 1
+            resp = self.session.request(method, url, headers=headers, data=data, params=params,
+                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            if not retry_throttled or resp.status_code != 429:
+                return resp
+            wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')), throttled=True)
+            if wait is None:
+                return resp
+            backoff.wait(wait)
 
     def request(self, method, url, describe, safe_to_repeat=True):
         """Send an authenticated request and return a Response with a JSON body.

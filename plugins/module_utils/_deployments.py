@@ -201,8 +201,7 @@ class DeploymentService:
         before = self.api.get_deployment(deployment_id)
         status = self.api.get_status(deployment_id) if needs_status(state, before) else None
         decision = plan(state, before, status, force, self.api.describe(deployment_id))
-        result = {'changed': decision.action is not None, 'msg': decision.msg,
-                  'deployment': before, 'action': decision.action}
+        result = {'changed': decision.action is not None, 'msg': decision.msg, 'deployment': before}
         if status is not None:
             result['status'] = status
         if decision.action is None:
@@ -274,8 +273,7 @@ class GroupDeploymentService:
     def ensure(self, deployment_id, state, force=False, check_mode=False, device_class_id=None):
         group = self.api.get_deployment(deployment_id)
         if state == 'retried' and group['is_canceled']:
-            raise PlanError('deployment %s is canceled and cannot be retried: a canceled deployment cannot be '
-                            're-activated; create a new deployment instead' % deployment_id, group)
+            plan(state, group)  # raises PlanError: a canceled deployment cannot be retried
         classes = [device_class_id] if device_class_id else list(group.get('device_class_subgroups') or [])
         subgroups, failed = [], []
         for dc in classes:
@@ -284,7 +282,7 @@ class GroupDeploymentService:
                 result = DeploymentService(self.subgroup_view(self.api, dc)).ensure(
                     deployment_id, state, force, check_mode)
                 entry.update(changed=result['changed'], msg=result['msg'], deployment=result['deployment'],
-                             action=result['action'], diff=result['diff'])
+                             diff=result['diff'])
                 if 'status' in result:
                     entry['status'] = result['status']
             except PlanError as exc:
@@ -311,9 +309,7 @@ class GroupDeploymentService:
     @staticmethod
     def _summary(deployment_id, state, group, subgroups, failed, check_mode):
         acted = [e['device_class_id'] for e in subgroups if e['changed']]
-        verb = {'canceled': 'canceled', 'retried': 'retried'}[state]
-        if check_mode:
-            verb = 'would be ' + verb
+        verb = 'would be ' + state if check_mode else state
         msg = 'deployment %s: %s in %d of %d subgroup(s)' % (deployment_id, verb, len(acted), len(subgroups))
         if acted:
             msg += ' (%s)' % ', '.join(acted)
@@ -329,8 +325,7 @@ class GroupDeploymentService:
                     diff[side][entry['device_class_id']] = entry['diff'][side]
             entry.pop('diff', None)
         return {'changed': bool(acted), 'msg': msg, 'deployment': group, 'subgroups': subgroups,
-                'failed_subgroups': [e['device_class_id'] for e in failed], 'diff': diff,
-                'action': 'fan-out' if acted else None}
+                'failed_subgroups': [e['device_class_id'] for e in failed], 'diff': diff}
 
 
 def settled(state, status):

@@ -382,9 +382,7 @@ def main():
     except PlanError as exc:
         module.fail_json(msg=str(exc), deployment=exc.deployment)
     except WaitTimeout as exc:
-        exc.result.pop('action', None)
         module.fail_json(**exc.result)
-    result.pop('action')
     result['ansible_facts'] = {'adu_deployment': result['deployment']}
     if result.get('failed_subgroups'):
         module.fail_json(**result)

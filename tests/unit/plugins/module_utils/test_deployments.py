@@ -193,3 +193,13 @@ def test_lost_retry_of_a_retried_deployment_cannot_be_told():
     with pytest.raises(AduError, match='cannot tell'):
         DeploymentService(api).ensure('d1', 'retried')
     assert [c[0] for c in api.calls].count('retry') == 1
+
+
+def test_group_retry_of_a_canceled_group_deployment_fails_before_any_subgroup_call():
+    from ansible_collections.adu.device_update.plugins.module_utils._deployments import GroupDeploymentService
+    api = FakeApi(deployment(isCanceled=True, deviceClassSubgroups=['dc1', 'dc2']))
+    views = []
+    with pytest.raises(PlanError, match='d1 is canceled and cannot be retried') as err:
+        GroupDeploymentService(api, lambda a, dc: views.append(dc)).ensure('d1', 'retried')
+    assert api.calls == [('get', 'd1')] and views == []
+    assert err.value.deployment['is_canceled'] is True
