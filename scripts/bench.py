@@ -11,6 +11,13 @@
    requests, HTTP requests per deployment; the same play again.
 3. Import cost of the module, and whether msal/cryptography stay off the path.
 4. Cost growth: per-deployment time at several play sizes.
+5. The emergency stop: 24 deployments of one instance canceled under the service's write limit
+   (6 a window, 429 without Retry-After unless asked), with forks and with a loop, against the
+   floor the limit alone sets (the first 6 at once, then 6 a window). Real one-minute windows by
+   default (about 13 minutes); --stop-window scales them.
+
+Sections 1, 2 and 4 measure the module, not the service's limit: the emulator does not throttle
+there, and the pacer runs with a budget that never binds (its file is still locked and written).
 
 It measures and prints; it asserts nothing (targets are shown beside the figures).
 """
@@ -53,9 +60,11 @@ class Bench:
             self.emulator.store.add_deployment('blue', {'deploymentId': deployment_id})
         return ids
 
-    def adu_args(self):
-        return dict(self.runner.connection(auth='none'), authority_host=self.emulator.url, tenant_id=TENANT_ID,
-                    client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    def adu_args(self, **options):
+        args = dict(self.runner.connection(auth='none'), authority_host=self.emulator.url, tenant_id=TENANT_ID,
+                    client_id=CLIENT_ID, client_secret=CLIENT_SECRET, write_rate_limit=1000, write_rate_window=0.1)
+        args.update(options)
+        return args
 
     def play(self, tasks, **kwargs):
         play = self.runner.play(tasks, env=self.env, **kwargs)
@@ -180,6 +189,38 @@ class Bench:
         return out
 
 
+    # 5. The emergency stop under the write limit
+    def stop(self, count, window, mode, retry_after):
+        ids = self.fresh(count, prefix='stop')
+        self.emulator.throttle(action=(6, window), read=None, retry_after=retry_after)
+        args = self.adu_args(write_rate_limit=6, write_rate_window=window)
+        if mode == 'forks 10':
+            inventory = os.path.join(self.work, 'stop.ini')
+            with open(inventory, 'w') as handle:
+                for deployment_id in ids:
+                    handle.write('%s ansible_connection=local ansible_python_interpreter=%s\n'
+                                 % (deployment_id, sys.executable))
+            task = {'name': 'stop', 'adu.device_update.adu_deployment': dict(
+                args, deployment_id='{{ inventory_hostname }}', state='canceled')}
+            kwargs = dict(hosts='all', inventory=inventory, forks=10)
+        else:
+            task = {'name': 'stop', 'loop': ids, 'adu.device_update.adu_deployment': dict(
+                args, deployment_id='{{ item }}', state='canceled')}
+            kwargs = {}
+        start = time.time()
+        play = self.runner.play([task], env=self.env, **kwargs)
+        wall = time.time() - start
+        posts = self.emulator.requests('cancel')
+        applied = [e['deployment_id'] for e in posts if e['status'] == 200]
+        floor = ((count - 1) // 6) * window
+        self.emulator.throttle(action=None, read=None, create=None, delete=None)
+        return {'mode': mode, 'retry_after': retry_after, 'wall_s': wall, 'floor_s': floor,
+                'ratio': wall / floor if floor else None, 'rc': play.rc,
+                'failed': sum(1 for r in play.records if r['outcome'] == 'failed'),
+                'canceled': len(set(applied)), 'throttled': sum(1 for e in posts if e.get('throttled')),
+                'extra_writes': len(applied) - len(set(applied))}
+
+
 class _Path(str):
     """The bit of pathlib the Runner uses."""
 
@@ -212,6 +253,8 @@ def main():
     parser.add_argument('--per', type=int, default=60, help='deployments per contender (median over them)')
     parser.add_argument('--fan', type=int, default=500, help='deployments in the forks play')
     parser.add_argument('--growth', default='50,500,2000', help='play sizes for the growth table')
+    parser.add_argument('--stop', type=int, default=24, help='deployments in the emergency stop (0: skip it)')
+    parser.add_argument('--stop-window', type=float, default=60.0, help='seconds of the service\'s write window')
     parser.add_argument('--json', help='write the figures here as JSON')
     parser.add_argument('--plot', help='write a PNG of the per-task times here (needs matplotlib)')
     args = parser.parse_args()
@@ -264,6 +307,23 @@ def main():
         for size, median, mean in growth:
             print('  %6d deployments: median %s, mean %s' % (size, ms(median), ms(mean)))
         figures['growth'] = [{'deployments': s, 'median_ms': m * 1000, 'mean_ms': a * 1000} for s, m, a in growth]
+
+        if args.stop:
+            print('\n5. Emergency stop: %d deployments of one instance, 6 cancels per %.0f s window, pacing on'
+                  % (args.stop, args.stop_window))
+            print('%-9s %-12s %8s %8s %7s %7s %9s %10s %13s' % ('mode', 'Retry-After', 'wall s', 'floor s', 'ratio',
+                                                                 'failed', 'canceled', '429 seen', 'extra writes'))
+            stops = []
+            for mode in ('forks 10', 'loop'):
+                for retry_after in (False, True):
+                    row = bench.stop(args.stop, args.stop_window, mode, retry_after)
+                    stops.append(row)
+                    print('%-9s %-12s %8.1f %8.1f %6.3fx %7d %9d %10d %13d' % (
+                        mode, 'sent' if retry_after else 'not sent', row['wall_s'], row['floor_s'],
+                        row['ratio'] or 0, row['failed'], row['canceled'], row['throttled'], row['extra_writes']))
+            print('  goal: at most 1.05x the floor, 0 failed, 0 extra writes; the floor is what the limit alone '
+                  'needs: the first 6 at once, then 6 a window')
+            figures['stop'] = stops
     finally:
         bench.emulator.stop()
         shutil.rmtree(work, ignore_errors=True)

@@ -115,7 +115,7 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request, from 0.1 to 600.
+      - Seconds each HTTP request may take in total, its whole answer included, from 0.1 to 600.
     type: float
     default: 30
   retries:
@@ -127,8 +127,38 @@ options:
         are bounded by 300 seconds.
       - A cancel or retry request is sent again only when the service certainly did not act on it (429 or a
         refused connection); any other failure of it ends the task saying the action may or may not have happened.
+        A write answered 429 is not limited by this count but by O(throttle_timeout).
     type: int
     default: 5
+  write_rate_limit:
+    description:
+      - How many writes of each kind (cancel and retry together, create, delete) the tasks on this host send to one
+        instance per O(write_rate_window), shared by every task, fork and play on the host.
+      - The service allows 6 of each a minute per instance and answers 429 without C(Retry-After) past that.
+        Before each write a task takes a slot from a small private file next to the token cache (also with
+        O(token_cache=false) or O(access_token)); waiting tasks are served first come, first served.
+      - Lower it when other clients write to the same instance; V(0) turns pacing off.
+      - Reads are not paced; they are retried on throttling as O(retries) says.
+    type: int
+    default: 6
+    version_added: 1.1.0
+  write_rate_window:
+    description:
+      - The window of O(write_rate_limit) in seconds, and how long a write answered 429 waits before it is
+        sent again (unless the answer carries C(Retry-After)). The service's windows are a minute.
+    type: float
+    default: 60
+    version_added: 1.1.0
+  throttle_timeout:
+    description:
+      - Seconds a task may wait in total for write slots and for throttled writes to be accepted, from 0 to 86400.
+        Past it the task fails saying how long it waited; nothing more is sent, and a rerun acts only on what is left.
+      - The default of 900 seconds lets a task wait out 15 one-minute windows. Canceling 24 deployments
+        with 10 forks takes 3 minutes in all, and no task waits longer than 2 windows; a group deployment
+        of 30 device classes waits 4 windows in one task.
+    type: float
+    default: 900
+    version_added: 1.1.0
 requirements:
   - python >= 3.8
   - requests

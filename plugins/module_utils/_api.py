@@ -14,18 +14,25 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 try:
-    from urllib.parse import urljoin, urlsplit
+    from urllib.parse import urljoin
 except ImportError:  # pragma: no cover - Python 2 is not supported
-    urljoin = urlsplit = None
+    urljoin = None
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
+from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of, path_segment
+from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
+from ansible_collections.adu.device_update.plugins.module_utils._wire import (
     normalize_deployment,
+    normalize_group_status,
     normalize_status,
+    page_items,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 
 DEFAULT_GA_API_VERSION = '2022-10-01'
+# The most pages one listing follows; a service that links on past this is looping.
+MAX_PAGES = 100
+# The per-instance budget a cancel or retry counts against (the service's ProcessSubgroupDeployment).
+DEPLOYMENT_ACTION = 'deployment_action'
 
 
 class _Api:
@@ -42,9 +49,9 @@ class _Api:
     def describe(self, deployment_id):
         return 'deployment %s' % deployment_id
 
-    def _call(self, method, url, describe, missing, safe_to_repeat=True):
+    def _call(self, method, url, describe, missing, safe_to_repeat=True, pace=None):
         try:
-            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat).body
+            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace).body
         except AduError as exc:
             if exc.status_code == 404:
                 exc.message = '%s not found in %s (%s)' % (missing, self.where(), exc.message)
@@ -73,7 +80,7 @@ class SeedApi(_Api):
         name = self.describe(deployment_id)
         return normalize_deployment(self._call(
             'POST', '%s?action=%s' % (self.deployment_url(deployment_id), action), '%s of %s' % (action, name), name,
-            safe_to_repeat=False))
+            safe_to_repeat=False, pace=DEPLOYMENT_ACTION))
 
 
 class GaApi(_Api):
@@ -107,35 +114,48 @@ class GaApi(_Api):
     def get_status(self, deployment_id, device_class_id=None):
         """The subgroup's status, or for the group the status with its subgroup_status list."""
         name = describe_subgroup(deployment_id, device_class_id)
-        status = normalize_status(self._call(
-            'GET', self._deployment_url(deployment_id, device_class_id, '/status'), 'reading the status of ' + name,
-            name))
-        if device_class_id is None:
-            status['subgroup_status'] = [normalize_status(s) for s in status.get('subgroup_status') or []]
-        return status
+        body = self._call('GET', self._deployment_url(deployment_id, device_class_id, '/status'),
+                          'reading the status of ' + name, name)
+        return normalize_status(body) if device_class_id is not None else normalize_group_status(body)
 
     def act(self, deployment_id, action, device_class_id):
         """POST ...:cancel|:retry on one subgroup; returns its Deployment after the action."""
         name = describe_subgroup(deployment_id, device_class_id)
         return normalize_deployment(self._call(
             'POST', self._deployment_url(deployment_id, device_class_id, ':' + action), '%s of %s' % (action, name),
-            name, safe_to_repeat=False))
+            name, safe_to_repeat=False, pace=DEPLOYMENT_ACTION))
 
     def list_deployments(self):
         """Every deployment of the group, following nextLink on the same service only."""
+        what = 'the deployments of group %s' % self.group_id
         url = '%s/deployments?api-version=%s' % (self._group_url(), self.api_version)
-        deployments = []
+        return [normalize_deployment(item, 'a deployment in ' + what) for item in self._pages(
+            url, 'listing ' + what, 'group %s' % self.group_id, what)]
+
+    def _pages(self, url, describe, missing, what):
+        """The items of every page, following nextLink: same scheme, host and port as the service,
+        never a URL seen before, at most MAX_PAGES pages."""
+        items, seen = [], set()
         while url:
-            page = self._call('GET', url, 'listing the deployments of group %s' % self.group_id,
-                              'group %s' % self.group_id)
-            deployments.extend(normalize_deployment(item) for item in page.get('value') or [])
-            url = page.get('nextLink')
-            if url:
-                url = urljoin(self.base_url + '/', url)
-                if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
-                    raise AduError('listing the deployments of group %s: the service sent a nextLink to another '
-                                   'host (%s); not following it with the bearer token' % (self.group_id, url))
-        return deployments
+            seen.add(url)
+            page_values, next_link = page_items(self._call('GET', url, describe, missing), what)
+            items.extend(page_values)
+            if next_link is None:
+                break
+            url = follow_link(self.base_url, next_link, describe)
+            if url in seen or len(seen) >= MAX_PAGES:
+                raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
+                               % (describe, 'a nextLink already followed' if url in seen else 'a nextLink', len(seen)))
+        return items
+
+
+def follow_link(base_url, link, describe):
+    """An absolute nextLink, only when it points at the service itself (scheme, host and port)."""
+    url = urljoin(base_url + '/', link)
+    if origin_of(url) is None or origin_of(url) != origin_of(base_url):
+        raise AduError('%s: the service sent a nextLink to another place (%s); not following it with the bearer '
+                       'token' % (describe, shown(link, 200)))
+    return url
 
 
 def describe_subgroup(deployment_id, device_class_id=None):

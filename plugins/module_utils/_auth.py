@@ -18,7 +18,12 @@ import time
 import traceback
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, describe_transport_error
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_authority_host
+from ansible_collections.adu.device_update.plugins.module_utils._options import (
+    OptionError,
+    origin_of,
+    read_regular_file,
+    validate_authority_host,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._token_cache import (
     TokenCache,
     TokenCacheError,
@@ -54,25 +59,35 @@ def _import_msal():
 
 
 def _read_file(option, path):
+    """A small regular file's bytes: a FIFO, a device or a huge file is refused, never waited on."""
     try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        raise AuthConfigError('%s: cannot read %s (%s)' % (option, path, exc.strerror or exc))
+        return read_regular_file(option, path)
+    except OptionError as exc:
+        raise AuthConfigError(str(exc))
 
 
 class _MsalTransport:
-    """msal's http_client interface on our HttpClient: same TLS settings, timeout and handling
-    of throttled (429) requests as the ADU API."""
+    """msal's http_client interface on our HttpClient: same TLS settings, deadline and handling
+    of throttled (429) requests as the ADU API. Requests go only to the authority itself (origin):
+    discovery metadata naming another token endpoint does not get the client's secret."""
 
-    def __init__(self, http):
+    def __init__(self, http, origin):
         self._http = http
+        self._origin = origin
+
+    def _checked(self, url):
+        origin = origin_of(url)
+        if self._origin is not None and origin != self._origin:
+            raise AduError('the authority sent an endpoint elsewhere (%s); not sending credentials there' % (
+                '%s://%s:%d' % origin if origin else 'an unusable URL'))
+        return url
 
     def post(self, url, params=None, data=None, headers=None, **kwargs):  # pylint: disable=unused-argument
-        return self._http.send('POST', url, headers=headers, data=data, params=params, retry_throttled=True)
+        return self._http.send('POST', self._checked(url), headers=headers, data=data, params=params,
+                               retry_throttled=True)
 
     def get(self, url, params=None, headers=None, **kwargs):  # pylint: disable=unused-argument
-        return self._http.send('GET', url, headers=headers, params=params, retry_throttled=True)
+        return self._http.send('GET', self._checked(url), headers=headers, params=params, retry_throttled=True)
 
     def close(self):
         """msal may close its client; the session belongs to HttpClient."""
@@ -130,7 +145,17 @@ class AzureAdCredential(Credential):
         """Ask Azure AD: return (access_token, expires_on epoch seconds)."""
         raise NotImplementedError
 
+    def transport_origin(self):
+        """Where token requests may go: the validated authority."""
+        return origin_of(self.authority_host)
+
     def get_token(self, http, force_refresh=False):
+        try:
+            return http.redactor.add(self._get_token(http, force_refresh))
+        except AduError as exc:  # the authority may echo what it was sent (a federated token)
+            raise exc.scrub(http.redactor)
+
+    def _get_token(self, http, force_refresh):
         if self._token is not None and not force_refresh:
             return self._token
         if self.cache is None:
@@ -168,7 +193,7 @@ class AzureAdCredential(Credential):
 
     def _call_msal(self, http, request):
         try:
-            return request(_import_msal(), _MsalTransport(http))
+            return request(_import_msal(), _MsalTransport(http, self.transport_origin()))
         except (AduError, MissingLibraryError, AuthConfigError):
             raise
         except Exception as exc:  # msal raises ValueError/RuntimeError and requests' errors
@@ -182,11 +207,11 @@ class AzureAdCredential(Credential):
 class ConfidentialClientCredential(AzureAdCredential):
     """Client credentials grant of a service principal; subclasses say how it proves itself."""
 
-    def client_credential(self):
+    def client_credential(self, redactor):
         raise NotImplementedError
 
     def acquire(self, http):
-        credential = self.client_credential()  # read files before any request
+        credential = self.client_credential(http.redactor)  # read files before any request
 
         def request(msal, transport):
             app = msal.ConfidentialClientApplication(
@@ -203,8 +228,8 @@ class ClientSecretCredential(ConfidentialClientCredential):
     name = 'client_secret'
     required = ('tenant_id', 'client_id', 'client_secret')
 
-    def client_credential(self):
-        return self.params['client_secret']
+    def client_credential(self, redactor):
+        return redactor.add(self.params['client_secret'])
 
 
 class CertificateCredential(ConfidentialClientCredential):
@@ -214,7 +239,7 @@ class CertificateCredential(ConfidentialClientCredential):
     name = 'certificate'
     required = ('tenant_id', 'client_id', 'client_certificate_path')
 
-    def client_credential(self):
+    def client_credential(self, redactor):
         path = self.params['client_certificate_path']
         password = self.params.get('client_certificate_password')
         data = _read_file('client_certificate_path', path)
@@ -228,7 +253,7 @@ class CertificateCredential(ConfidentialClientCredential):
                                       '(PEM), or be a PFX/PKCS#12 file' % path)
             credential = {'private_key': key.group(0), 'public_certificate': '\n'.join(certs)}
         if password:
-            credential['passphrase'] = password
+            credential['passphrase'] = redactor.add(password)
         return credential
 
 
@@ -239,12 +264,13 @@ class WorkloadIdentityCredential(ConfidentialClientCredential):
     name = 'workload_identity'
     required = ('tenant_id', 'client_id', 'federated_token_file')
 
-    def client_credential(self):
+    def client_credential(self, redactor):
         path = self.params['federated_token_file']
-        _read_file('federated_token_file', path)  # fail early and clearly if it is unreadable
+        # Read now to fail early and clearly if it is unreadable.
+        redactor.add(_read_file('federated_token_file', path).decode('utf-8', 'replace').strip())
 
         def assertion():
-            return _read_file('federated_token_file', path).decode('utf-8').strip()
+            return redactor.add(_read_file('federated_token_file', path).decode('utf-8', 'replace').strip())
         return {'client_assertion': assertion}
 
 
@@ -262,6 +288,10 @@ class ManagedIdentityCredential(AzureAdCredential):
     def identity(self):
         return (self.name, os.environ.get('IDENTITY_ENDPOINT') or os.environ.get('MSI_ENDPOINT') or 'imds',
                 self.params.get('managed_identity_client_id'))
+
+    def transport_origin(self):
+        """The host's identity endpoint, which msal finds in the environment."""
+        return None
 
     def acquire(self, http):
         client_id = self.params.get('managed_identity_client_id')

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one HTTP client of the collection.
 
-It alone knows about TLS verification, timeouts, retries with backoff, Retry-After,
-bearer tokens and error bodies. Everything above it sees parsed JSON or an AduError.
+It alone knows about TLS verification, deadlines, retries with backoff, Retry-After, write
+pacing, bearer tokens and error bodies. Everything above it sees parsed JSON or an AduError whose
+text is safe to show: secrets masked, the service's words escaped and cut.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +27,14 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
+    class RequestException(Exception):
+        """Stands in so that this module imports; AduModule fails first, naming requests."""
+
+from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of
+from ansible_collections.adu.device_update.plugins.module_utils._pacing import PacingTimeout
+from ansible_collections.adu.device_update.plugins.module_utils._private_file import PrivateFileError
+from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor, shown
+
 # Statuses worth another try for a read: throttling and the service's transient failures.
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 # The longest the client waits across all retries of one request, Retry-After included.
@@ -36,6 +45,9 @@ BACKOFF_BASE = 1.0
 # A 429 without Retry-After: the service's windows are a minute long, so five retries must span one.
 THROTTLE_BACKOFF_BASE = 5.0
 USER_AGENT = 'adu.device_update-ansible'
+# The largest answer read; no deployment, status or page comes near it.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 65536
 
 ROLE_HINT = 'the caller needs the "Device Update Deployments Administrator" role on the ADU account'
 
@@ -54,6 +66,14 @@ class AduError(Exception):
         self.url = url
         self.method = method
         self.action_unknown = action_unknown
+
+    def scrub(self, redactor):
+        """Mask every registered secret in what this error will show; returns self."""
+        self.message = redactor.scrub(self.message)
+        self.args = (self.message,)
+        self.error = redactor.scrub(self.error)
+        self.url = redactor.scrub(self.url)
+        return self
 
     def to_result(self):
         """The keys fail_json returns besides msg."""
@@ -99,7 +119,7 @@ def parse_error_body(text, content_type, headers):
     if text:
         try:
             body = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
     code = message = None
     if isinstance(body, dict):
@@ -113,9 +133,15 @@ def parse_error_body(text, content_type, headers):
             message = body.get('detail') or body.get('message') or body.get('title')
     elif text:
         kind = (content_type or 'unknown type').split(';')[0]
-        snippet = ' '.join(text.split())[:120]
-        message = 'non-JSON response (%s): %s' % (kind, snippet)
-    return {'code': code, 'message': message, 'trace_id': _trace_id(headers, body)}
+        message = 'non-JSON response (%s): %s' % (shown(kind, 60), shown(text, 120))
+    return {'code': _text(code, 100), 'message': _text(message), 'trace_id': _text(_trace_id(headers, body), 100)}
+
+
+def _text(value, limit=None):
+    """A value from the service as printable text, or None."""
+    if value is None or isinstance(value, (dict, list)):
+        return None if value is None else shown(json.dumps(value)[:limit or 500], limit or 500)
+    return shown(value, limit) if limit else shown(value)
 
 
 def _exception_chain(exc):
@@ -149,7 +175,7 @@ def describe_transport_error(exc, timeout=None):
         return 'no answer within %s s' % timeout if timeout else 'the answer timed out'
     if 'ChunkedEncodingError' in names or 'IncompleteRead' in names or 'ProtocolError' in names:
         return 'the connection was closed or reset before the whole answer arrived'
-    return str(exc)[:200]
+    return shown(str(exc), 200)
 
 
 def _never_reached_service(exc):
@@ -208,10 +234,16 @@ class Response:
 
 
 class HttpClient:
-    """requests.Session plus the collection's rules for retries, auth and errors."""
+    """requests.Session plus the collection's rules for deadlines, retries, pacing, auth and errors.
+
+    origin: the (scheme, host, port) the bearer token may go to; a request elsewhere is refused before
+    it is sent. pacer: a _pacing.WritePacer every write takes a slot from. redactor: the secrets to mask
+    in every error this client raises.
+    """
 
     def __init__(self, credential=None, timeout=30.0, verify=True, retries=5,
-                 max_total_wait=MAX_TOTAL_WAIT, session=None, sleep=time.sleep):
+                 max_total_wait=MAX_TOTAL_WAIT, session=None, sleep=time.sleep, origin=None, pacer=None,
+                 redactor=None):
         self.credential = credential
         self.timeout = timeout
         # Passed per request: REQUESTS_CA_BUNDLE in the environment would override Session.verify.
@@ -221,19 +253,26 @@ class HttpClient:
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
         self.sleep = sleep
+        self.origin = origin
+        self.pacer = pacer
+        self.redactor = redactor if redactor is not None else Redactor()
         self.request_count = 0
 
     def send(self, method, url, headers=None, data=None, params=None, retry_throttled=False):
         """Raw transport, shared with the token flows so the authority gets the same TLS settings.
 
-        retry_throttled: a 429 is sent again after Retry-After within the retry budget (Azure AD
-        throttles token requests too); anything else is the caller's to judge.
+        Each request has a total deadline of `timeout` seconds for its answer, body included, and
+        a body of at most MAX_BODY_BYTES. retry_throttled: a 429 is sent again after Retry-After
+        within the retry budget (Azure AD throttles token requests too); anything else is the
+        caller's to judge.
         """
         backoff = Backoff(self.retries, self.max_total_wait, sleep=self.sleep)
         while True:
             self.request_count += 1
-            resp = self.session.request(method, url, headers=headers, data=data, params=params,
+            deadline = time.time() + self.timeout
+            resp = self.session.request(method, url, headers=headers, data=data, params=params, stream=True,
                                         timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            _read_body(resp, deadline, self.timeout)
             if not retry_throttled or resp.status_code != 429:
                 return resp
             wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')), throttled=True)
@@ -241,23 +280,36 @@ class HttpClient:
                 return resp
             backoff.wait(wait)
 
-    def request(self, method, url, describe, safe_to_repeat=True):
+    def request(self, method, url, describe, safe_to_repeat=True, pace=None):
         """Send an authenticated request and return a Response with a JSON body.
 
-        safe_to_repeat=False (cancel/retry POSTs) resends only when the service certainly
-        did not act: 429, a refused connection, or a 401 answered before any processing.
+        safe_to_repeat=False (writes) resends only when the service certainly did not act: 429 or a
+        refused connection. pace: the write operation whose per-instance budget this request takes a
+        slot of (see _pacing); a 429 to it waits a whole window, keeping its place in the queue.
         """
+        try:
+            return self._request(method, url, describe, safe_to_repeat, pace)
+        except AduError as exc:
+            raise exc.scrub(self.redactor)
+
+    def _request(self, method, url, describe, safe_to_repeat, pace):
+        if self.origin is not None and origin_of(url) != self.origin:
+            raise AduError('%s: not sending the bearer token to %s, which is not the service (%s://%s:%d)'
+                           % (describe, shown(url, 200), self.origin[0], self.origin[1], self.origin[2]), url=None,
+                           method=method)
         backoff = Backoff(self.retries, self.max_total_wait, sleep=self.sleep)
         refreshed = False
+        ticket = self._slot(pace, None, method, url, describe)
         while True:
             headers = {'Accept': 'application/json'}
             if self.credential is not None:
-                headers['Authorization'] = 'Bearer %s' % self.credential.get_token(self, force_refresh=refreshed)
-            if method == 'POST':
+                headers['Authorization'] = 'Bearer %s' % self.redactor.add(
+                    self.credential.get_token(self, force_refresh=refreshed))
+            if method in ('POST', 'DELETE'):
                 headers['Content-Length'] = '0'
             try:
                 resp = self.send(method, url, headers=headers)
-            except RequestException as exc:
+            except (RequestException, _BodyError) as exc:
                 unsent = _never_reached_service(exc)
                 if safe_to_repeat or unsent:
                     wait = backoff.next_wait()
@@ -265,11 +317,24 @@ class HttpClient:
                         backoff.wait(wait)
                         continue
                 raise self._transport_error(exc, method, url, describe, safe_to_repeat, unsent, backoff)
+            finally:
+                if pace and self.pacer is not None:
+                    self.pacer.sent(pace, ticket)
 
-            if resp.status_code == 401 and not refreshed and self.credential is not None and self.credential.refreshable:
-                # A token the service rejects is dropped and acquired again, once.
+            if resp.status_code == 401 and self.credential is not None and self.credential.refreshable:
                 self.credential.invalidate()
-                refreshed = True
+                # A token the service rejects is dropped and acquired again, once, for a read. A write
+                # is never sent again: a hostile or broken service may have acted before answering 401.
+                if safe_to_repeat and not refreshed:
+                    refreshed = True
+                    continue
+            if resp.status_code == 429 and pace:
+                # Another client used the budget: wait the service's window, then take the next slot.
+                retry_after = parse_retry_after(resp.headers.get('Retry-After'))
+                window = self.pacer.window if self.pacer is not None else 60.0
+                ticket = self._slot(pace, time.time() + (window if retry_after is None else retry_after), method,
+                                    url, describe, resp)
+                backoff.attempt += 1
                 continue
             if resp.status_code in RETRYABLE_STATUSES and (safe_to_repeat or resp.status_code == 429):
                 retry_after = parse_retry_after(resp.headers.get('Retry-After'))
@@ -291,12 +356,34 @@ class HttpClient:
                 raise self._body_error(resp, method, url, describe, safe_to_repeat)
             return Response(resp.status_code, body, resp.headers)
 
+    def _slot(self, pace, not_before, method, url, describe, throttled=None):
+        """Wait for a write slot of `pace` (None: not a paced request); a timeout is an AduError."""
+        if not pace or self.pacer is None:
+            if throttled is not None:  # no pacer: a throttled write waits out the window all the same
+                self.sleep(max(0.0, not_before - time.time()))
+            return None
+        try:
+            return self.pacer.acquire(pace, not_before)
+        except (PrivateFileError, OSError) as exc:
+            raise AduError('%s: the write pacing file next to the token cache cannot be used (%s); set '
+                           'token_cache_path to a private location, or write_rate_limit to 0' % (describe, exc),
+                           url=url, method=method)
+        except PacingTimeout as exc:
+            msg = '%s: %s' % (describe, exc)
+            if throttled is not None:
+                msg = '%s: HTTP 429, the instance is throttled by another client as well; %s' % (describe, exc)
+            msg += ('. Nothing was applied. Raise throttle_timeout, run fewer writes at once, or lower '
+                    'write_rate_limit if other clients share the instance; a rerun acts only on what is left')
+            error = {'code': 'TooManyRequests' if throttled is not None else 'PacingTimeout', 'message': str(exc),
+                     'trace_id': None}
+            raise AduError(msg, 429 if throttled is not None else None, error, url, method)
+
     @staticmethod
     def _json_object(resp):
         """The body as a dict, {} when empty, None when it is not a JSON object."""
         try:
             body = resp.json() if resp.content else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # JSON nested 100,000 deep is no deployment
             return None
         return body if isinstance(body, dict) else None
 
@@ -312,8 +399,8 @@ class HttpClient:
         return AduError(msg, resp.status_code, error, url, method, action_unknown=not safe_to_repeat)
 
     def _transport_error(self, exc, method, url, describe, safe_to_repeat, unsent, backoff):
-        reason = type(exc).__name__
-        detail = describe_transport_error(exc, self.timeout)
+        reason = 'Timeout' if isinstance(exc, _BodyError) else type(exc).__name__
+        detail = str(exc) if isinstance(exc, _BodyError) else describe_transport_error(exc, self.timeout)
         msg = '%s failed: %s' % (describe, detail)
         if backoff.attempt:
             msg += ' after %d retries' % backoff.attempt
@@ -351,9 +438,59 @@ class HttpClient:
                     'or that access_token is current and issued for https://api.adu.microsoft.com/.default')
         elif status == 403:
             msg += '; permission denied: %s' % ROLE_HINT
-        if not safe_to_repeat and (status >= 500 or status == 408):
-            # A 4xx other than 408 is the service refusing the request: nothing was done.
+        if not safe_to_repeat and (status >= 500 or status in (401, 408)):
+            # A 4xx other than 408 is the service refusing the request: nothing was done. A 401 to a
+            # write is read back all the same: a broken or hostile service may have acted first.
             msg += ('; the action may or may not have happened: run the task again, it reads the '
                     'deployment first and acts only if needed')
             return AduError(msg, status, error, url, method, action_unknown=True)
         return AduError(msg, status, error, url, method)
+
+
+class _BodyError(Exception):
+    """The answer's body did not arrive in time or was too large."""
+
+
+def _socket_of(raw):
+    """The socket under a streamed urllib3 response, to bound each read by what is left of the deadline."""
+    for path in (('_connection', 'sock'), ('_fp', 'fp', 'raw', '_sock')):
+        current = raw
+        for name in path:
+            current = getattr(current, name, None)
+        if current is not None and hasattr(current, 'settimeout'):
+            return current
+    return None
+
+
+def _read_body(resp, deadline, timeout):
+    """Read a streamed answer's body within the request's deadline: a server dripping a byte a
+    second cannot hold a task past `timeout`, nor a huge body fill the memory."""
+    if getattr(resp, '_content', False) is not False or getattr(resp, 'raw', None) is None:
+        return  # already read (an answer without a stream)
+    raw, chunks, size = resp.raw, [], 0
+    read = getattr(raw, 'read1', None) or (lambda amt: raw.read(min(amt, 256)))
+    try:
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                raise _BodyError('no whole answer within %s s' % timeout)
+            sock = _socket_of(raw)
+            if sock is not None:
+                sock.settimeout(left)
+            chunk = read(READ_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _BodyError('the answer is larger than %d bytes' % MAX_BODY_BYTES)
+            chunks.append(chunk)
+    except _BodyError:
+        resp.close()
+        raise
+    except Exception as exc:  # pylint: disable=broad-except  # socket timeouts and resets while reading
+        resp.close()
+        if time.time() >= deadline:
+            raise _BodyError('no whole answer within %s s' % timeout)
+        raise requests.exceptions.ChunkedEncodingError(exc)
+    resp._content = b''.join(chunks)  # pylint: disable=protected-access
+    resp._content_consumed = True  # pylint: disable=protected-access

@@ -12,12 +12,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import os
 import re
+import stat
 
 try:
     from urllib.parse import quote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps the import sanity test calm
     quote = urlsplit = None
+
+from ansible_collections.adu.device_update.plugins.module_utils._redact import is_hidden_char
 
 PUBLIC_SERVICE_DOMAIN = 'api.adu.microsoft.com'
 DEPLOYMENT_ID_MAX_LENGTH = 256
@@ -60,15 +64,60 @@ def is_loopback_host(host):
         return False
 
 
+DEFAULT_PORTS = {'https': 443, 'http': 80}
+
+
+def origin_of(url):
+    """(scheme, host, port) of a URL, as the HTTP stack will connect to it; None when it cannot be parsed.
+
+    The one URL parser of the collection: endpoint, authority_host, nextLink and every URL a bearer
+    token or a secret is sent to are compared through it. Anything urllib's and urllib3's parsers
+    could read differently (a backslash, white space, control characters, non-ASCII) is refused.
+    """
+    if not isinstance(url, str) or not url or any(ord(c) < 33 or ord(c) > 126 or c == '\\' for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:  # 'http://[::1', a port that is no number
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not host:
+        return None
+    origin = (parts.scheme, host.lower(), port or DEFAULT_PORTS[parts.scheme])
+    if _urllib3_origin(url) not in (None, origin):
+        return None
+    return origin
+
+
+def _urllib3_origin(url):
+    """The same URL as urllib3 (under requests) sees it; None when urllib3 is not there."""
+    try:
+        from urllib3.util import parse_url  # pylint: disable=import-outside-toplevel
+    except ImportError:  # pragma: no cover - requests brings urllib3
+        return None
+    try:
+        parsed = parse_url(url)
+    except Exception:  # pylint: disable=broad-except  # urllib3's LocationParseError and friends
+        return ('unparsable',)
+    if not parsed.host or parsed.scheme not in DEFAULT_PORTS:
+        return ('unparsable',)
+    return (parsed.scheme, parsed.host.strip('[]').lower(), parsed.port or DEFAULT_PORTS[parsed.scheme])
+
+
 def validate_endpoint(value, option='endpoint', allow_http=True):
     """endpoint: scheme://host[:port] only; plain http only to a loopback host."""
     if allow_http:
         accepted = 'must be https://host[:port] (or http://127.0.0.1[:port] for a local emulator)'
     else:
         accepted = 'must be https://host[:port]'
-    if not value or any(ord(c) < 33 or ord(c) == 127 for c in value):
-        raise OptionError(option, '%s, got %s' % (accepted, _shown(value)))
-    parts = urlsplit(value)
+    if not isinstance(value, str) or not value or any(ord(c) < 33 or ord(c) > 126 for c in value):
+        raise OptionError(option, '%s in printable ASCII, got %s' % (accepted, _shown(value)))
+    if '\\' in value:
+        raise OptionError(option, '%s; a backslash is not accepted (got %s)' % (accepted, _shown(value)))
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise OptionError(option, '%s (got %s, which is not a URL)' % (accepted, _shown(value)))
     if parts.scheme not in (('https', 'http') if allow_http else ('https',)):
         raise OptionError(option, '%s; scheme %s is not supported' % (accepted, _shown(parts.scheme)))
     if parts.username is not None or parts.password is not None or '@' in parts.netloc:
@@ -88,17 +137,20 @@ def validate_endpoint(value, option='endpoint', allow_http=True):
             'in clear over a network; use https:// (got %s)' % _shown(value))
     if port == 0:
         raise OptionError(option, '%s; the port must be a number from 1 to 65535' % accepted)
+    if origin_of(value) is None:
+        raise OptionError(option, '%s (got %s, which the HTTP stack would read differently)' % (accepted, _shown(value)))
     return '%s://%s' % (parts.scheme, parts.netloc.lower())
 
 
 def validate_deployment_id(value, option='deployment_id'):
     """deployment_id: sent as one path segment, so nothing that could split or escape it."""
-    accepted = 'must be 1 to %d characters with no / \\ ? # %% or control characters' % DEPLOYMENT_ID_MAX_LENGTH
-    if not value:
+    accepted = ('must be 1 to %d characters with no / \\ ? # %% or control or format characters'
+                % DEPLOYMENT_ID_MAX_LENGTH)
+    if not isinstance(value, str) or not value:
         raise OptionError(option, '%s (got an empty value)' % accepted)
     if len(value) > DEPLOYMENT_ID_MAX_LENGTH:
         raise OptionError(option, '%s (got %d characters)' % (accepted, len(value)))
-    bad = sorted(set(c for c in value if c in _FORBIDDEN_ID_CHARS or ord(c) < 32 or 127 <= ord(c) < 160))
+    bad = sorted(set(c for c in value if c in _FORBIDDEN_ID_CHARS or is_hidden_char(c)))
     if bad:
         raise OptionError(option, '%s (got %s, containing %s)' % (accepted, _shown(value), _shown(''.join(bad))))
     if value.strip('.') == '':
@@ -155,3 +207,40 @@ def service_base_url(account=None, endpoint=None):
 def validate_authority_host(value):
     """authority_host: an https URL of an Azure AD authority (msal accepts nothing else)."""
     return validate_endpoint(value, option='authority_host', allow_http=False)
+
+
+# Files the collection reads itself (certificates, federated tokens, the CA bundle) are small.
+FILE_SIZE_LIMIT = 1024 * 1024
+
+
+def check_regular_file(option, path, limit=FILE_SIZE_LIMIT):
+    """A regular file of at most limit bytes, or OptionError: a FIFO, a device or a huge file never
+    holds a task. Returns its size."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+    except (IOError, OSError) as exc:
+        raise OptionError(option, 'cannot read %s (%s)' % (path, exc.strerror or exc))
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise OptionError(option, '%s must be a regular file (not a FIFO, device or directory)' % path)
+    if info.st_size > limit:
+        raise OptionError(option, '%s is %d bytes; at most %d are accepted' % (path, info.st_size, limit))
+    return info.st_size
+
+
+def read_regular_file(option, path, limit=FILE_SIZE_LIMIT):
+    """The bytes of a regular file of at most limit bytes, read without blocking on FIFOs or devices."""
+    check_regular_file(option, path, limit)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+        with os.fdopen(fd, 'rb') as handle:
+            data = handle.read(limit + 1)
+    except (IOError, OSError) as exc:
+        raise OptionError(option, 'cannot read %s (%s)' % (path, exc.strerror or exc))
+    if len(data) > limit:  # it grew between the check and the read
+        raise OptionError(option, '%s is larger than %d bytes' % (path, limit))
+    return data

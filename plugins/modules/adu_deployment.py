@@ -340,14 +340,9 @@ action_may_have_happened:
 from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, SubgroupView
 from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
-    STATES,
-    DeploymentService,
-    GroupDeploymentService,
-    PlanError,
-    Waiter,
-    WaitTimeout,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._plan import STATES, PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._service import DeploymentService, GroupDeploymentService
+from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter, WaitTimeout
 
 
 def main():

@@ -89,7 +89,7 @@ deployments:
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi
 from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._deployments import read_deployment
+from ansible_collections.adu.device_update.plugins.module_utils._service import read_deployment
 
 
 def main():

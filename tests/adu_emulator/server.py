@@ -32,7 +32,8 @@ ROUTES = ('discovery', 'token', 'managed_identity', 'get_deployment', 'get_statu
 GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
 
 
-# Which per-instance limit each route counts against.
+# Which per-instance limit each route counts against: the documented limits are per operation
+# (ProcessSubgroupDeployment for cancel and retry, CreateOrUpdateDeployment, DeleteDeployment).
 THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'cancel': 'action', 'retry': 'action',
                   'ga_list': 'read', 'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
                   'ga_subgroup_status': 'read', 'ga_cancel': 'action', 'ga_retry': 'action'}
@@ -85,6 +86,7 @@ class Emulator:
         self.httpd = _Server((host, port), _Handler, self)
         self.thread = None
         self.limits = {}
+        self.retry_after = False
         self._calls = collections.defaultdict(collections.deque)
         self.page_size = 50  # deployments per page of the GA list; tests lower it to exercise nextLink
 
@@ -108,17 +110,20 @@ class Emulator:
             self.faults.append(fault)
         return fault
 
-    def throttle(self, action=(6, 60.0), read=(30, 60.0)):
-        """Enforce the service's per-instance limits: (calls, window seconds) for cancel/retry
-        and for reads; past them, 429 with Retry-After. Tests scale the window down."""
+    def throttle(self, action=(6, 60.0), read=(30, 60.0), create=(6, 60.0), delete=(6, 60.0), retry_after=False):
+        """Enforce the service's per-instance limits, (calls, window seconds) per operation: cancel/retry
+        (action), create, delete and reads; None lifts one. Past a limit the answer is 429, without
+        Retry-After as the real service sends it, or with it when retry_after is true. Tests scale
+        the windows down."""
         with self.lock:
-            self.limits = {'action': action, 'read': read}
+            self.limits = {'action': action, 'read': read, 'create': create, 'delete': delete}
+            self.retry_after = retry_after
             self._calls.clear()
 
     def throttled(self, instance, kind):
         """Seconds until a call of this kind is allowed again, or 0 when it is allowed (and counted)."""
         with self.lock:
-            if kind not in self.limits or self.limits[kind] is None:
+            if self.limits.get(kind) is None:
                 return 0
             limit, window = self.limits[kind]
             calls = self._calls[(instance, kind)]
@@ -136,6 +141,7 @@ class Emulator:
             self.faults = []
             self.journal = []
             self.limits = {}
+            self.retry_after = False
             self._calls.clear()
         self.store.reset()
 
@@ -304,8 +310,9 @@ class _Handler(BaseHTTPRequestHandler):
             wait = self.emulator.throttled(params.get('instance'), kind) if kind else 0
             if wait:
                 entry['throttled'] = True
+                headers = {'Retry-After': str(max(1, int(math.ceil(wait))))} if self.emulator.retry_after else {}
                 entry['status'] = self._error(429, 'TooManyRequests', 'Rate limit exceeded for %s calls.' % kind,
-                                              {'Retry-After': str(max(1, int(math.ceil(wait))))})
+                                              headers)
                 return
             handler = getattr(self, '_route_' + route)
             entry['status'] = handler(params, body, query, entry,
@@ -475,6 +482,13 @@ class _Handler(BaseHTTPRequestHandler):
         if method == 'POST' and what == 'reset':
             self.emulator.reset()
             return self._send(200, {'reset': True})
+        if method == 'POST' and what == 'throttle':
+            try:
+                spec = json.loads(body.decode('utf-8') or '{}')
+                self.emulator.throttle(**dict((k, tuple(v) if isinstance(v, list) else v) for k, v in spec.items()))
+            except (TypeError, ValueError) as exc:
+                return self._error(400, 'BadThrottle', str(exc))
+            return self._send(200, {'throttle': True})
         if method == 'POST' and what == 'faults':
             try:
                 self.emulator.add_fault(**json.loads(body.decode('utf-8') or '{}'))

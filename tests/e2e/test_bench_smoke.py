@@ -19,12 +19,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def test_bench_runs_and_counts_requests_as_targeted(tmp_path):
     out = tmp_path / 'bench.json'
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench.py'), '--per', '3', '--fan', '12',
-                           '--growth', '3,6', '--json', str(out)], capture_output=True, text=True, timeout=600,
+                           '--growth', '3,6', '--stop', '8', '--stop-window', '2', '--json', str(out)], capture_output=True, text=True, timeout=600,
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for heading in ('1. Per-deployment cost', '2. 12 deployments, forks 10', '3. Import cost', '4. Cost growth'):
+    for heading in ('1. Per-deployment cost', '2. 12 deployments, forks 10', '3. Import cost', '4. Cost growth',
+                    '5. Emergency stop: 8 deployments'):
         assert heading in proc.stdout
     figures = json.loads(out.read_text())
+    for stop in figures['stop']:
+        outcome = (stop['rc'], stop['failed'], stop['canceled'], stop['extra_writes'], stop['throttled'])
+        assert outcome == (0, 0, 8, 0, 0), stop
     first, second = figures['fan']
     assert (first['changed'], first['token_requests'], first['http_per_deployment']) == (12, 1, 2.0)
     assert (second['changed'], second['token_requests'], second['http_per_deployment']) == (0, 0, 1.0)

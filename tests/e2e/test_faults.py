@@ -155,8 +155,9 @@ def test_lost_retry_of_an_already_retried_deployment_is_not_guessed(runner, emul
     assert len(emulator.requests('retry')) == 1
 
 
-def test_twenty_forks_under_the_service_throttle(runner, emulator, tmp_path):
-    # The real limits are 6 actions and 30 reads a minute per instance; scaled to 3 s here.
+def test_twenty_forks_under_the_service_throttle_with_pacing_off(runner, emulator, tmp_path):
+    # The real limits are 6 actions and 30 reads a minute per instance; scaled to 3 s here. With
+    # pacing off, every throttled write waits a window and is sent again: slower, but each lands once.
     emulator.throttle(action=(6, 3.0), read=(30, 3.0))
     hosts = ['host%02d' % i for i in range(20)]
     for host in hosts:
@@ -164,7 +165,7 @@ def test_twenty_forks_under_the_service_throttle(runner, emulator, tmp_path):
     inventory = tmp_path / 'hosts.ini'
     inventory.write_text(''.join('%s ansible_connection=local ansible_python_interpreter=%s\n' % (h, sys.executable)
                                  for h in hosts))
-    task = runner.task('canceled', 'throttled-{{ inventory_hostname }}')
+    task = runner.task('canceled', 'throttled-{{ inventory_hostname }}', write_rate_limit=0, write_rate_window=3.0)
     play = runner.play([task], hosts='all', inventory=str(inventory), forks=20)
     assert play.rc == 0, play.output
     assert sorted(r['host'] for r in play.records if r['result'].get('changed')) == hosts

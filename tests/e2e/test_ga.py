@@ -113,7 +113,7 @@ def test_fan_out_under_the_service_throttle(runner, emulator):
     emulator.throttle(action=(2, 2.0), read=(30, 2.0))
     subgroups = dict(('%040x' % i, {'totalDevices': 1, 'devicesInProgressCount': 1}) for i in range(6))
     emulator.store.add_ga_deployment('blue', GROUP, {'deploymentId': 'wide-rollout'}, subgroups)
-    play = runner.play([ga_task(runner, deployment_id='wide-rollout')])
+    play = runner.play([ga_task(runner, deployment_id='wide-rollout', write_rate_limit=0, write_rate_window=2.0)])
     assert play.rc == 0, play.output
     assert sorted(dc for dc, status in posts(emulator, 'ga_cancel') if status == 200) == sorted(subgroups)
     assert any(status == 429 for _dc, status in posts(emulator, 'ga_cancel'))

@@ -172,8 +172,15 @@ def test_command_line_with_ready_file_and_control_api(tmp_path):
         assert proc.wait(timeout=10) == 0
 
 
+def test_throttle_answers_429_without_retry_after_as_the_service_does(emu):
+    emu.throttle(action=(1, 30.0))
+    codes = [post(emu, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(2)]
+    assert [r.status_code for r in codes] == [200, 429]
+    assert 'Retry-After' not in codes[1].headers
+
+
 def test_throttle_limits_actions_per_instance_with_retry_after(emu):
-    emu.throttle(action=(2, 30.0), read=(100, 30.0))
+    emu.throttle(action=(2, 30.0), read=(100, 30.0), retry_after=True)
     codes = [post(emu, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(3)]
     assert [r.status_code for r in codes] == [200, 200, 429]
     assert 1 <= int(codes[2].headers['Retry-After']) <= 30

@@ -242,3 +242,52 @@ def test_throttling_without_retry_after_backs_off_across_a_one_minute_window():
         backoff.wait(wait)
         total += wait
     assert total >= 60
+
+
+def test_the_token_goes_only_to_the_validated_origin():
+    http, _waits = client([response(200)], credential=FakeCredential())
+    http.origin = ('https', 'h', 443)
+    for url in ('http://h/x', 'https://h:8443/x', 'https://other/x', 'https://h\\.other/x'):
+        with pytest.raises(AduError, match='not sending the bearer token'):
+            http.request('GET', url, 'reading')
+    assert http.session.sent == []
+    http.request('GET', 'https://h:443/x', 'reading')
+    assert len(http.session.sent) == 1
+
+
+def test_a_write_answered_401_is_never_sent_again():
+    cred = FakeCredential()
+    http, _waits = client([response(401), response(200)], credential=cred)
+    with pytest.raises(AduError) as err:
+        http.request('POST', 'https://h/x?action=cancel', 'cancel', safe_to_repeat=False)
+    assert len(http.session.sent) == 1 and err.value.action_unknown
+
+
+class RecordingPacer:
+    window = 60.0
+
+    def __init__(self):
+        self.calls = []
+
+    def acquire(self, operation, not_before=None):
+        self.calls.append(('acquire', operation, not_before is not None))
+        return len(self.calls)
+
+    def sent(self, operation, ticket):
+        self.calls.append(('sent', operation, ticket))
+
+
+def test_a_throttled_write_takes_a_new_slot_a_window_later_and_is_not_limited_by_retries():
+    http, _waits = client([response(429)] * 3 + [response(200, {'isCanceled': True})], retries=1)
+    http.pacer = RecordingPacer()
+    http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False, pace='deployment_action')
+    assert [c[:2] for c in http.pacer.calls] == [('acquire', 'deployment_action'), ('sent', 'deployment_action')] * 4
+    assert [c[2] for c in http.pacer.calls if c[0] == 'acquire'] == [False, True, True, True]
+
+
+def test_secrets_are_masked_in_errors():
+    http, _waits = client([response(400, {'error': {'code': 'Bad', 'message': 'got Bearer token-1'}})],
+                          credential=FakeCredential())
+    with pytest.raises(AduError) as err:
+        http.request('GET', 'https://h/x', 'reading')
+    assert 'token-1' not in err.value.message and '********' in err.value.message

@@ -48,9 +48,9 @@ def test_put_drops_expired_entries_and_drop_removes(tmp_path):
     with cache.locked():
         cache.put('old', 'a', expires_on=5.0, now=1.0)
         cache.put('new', 'b', expires_on=10000.0, now=10.0)
-        assert set(cache._load()) == {'new'}
+        assert set(cache.load()) == {'new'}
         cache.drop('new')
-        assert cache._load() == {}
+        assert cache.load() == {}
 
 
 def test_corrupt_file_is_an_empty_cache(tmp_path):

@@ -9,16 +9,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._deployments import (
-    DeploymentService,
-    PlanError,
-    diff_flags,
-    normalize_deployment,
-    normalize_status,
-    plan,
-    snake_key,
-    took_effect,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._plan import PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._service import DeploymentService, GroupDeploymentService
+from ansible_collections.adu.device_update.plugins.module_utils._wire import normalize_deployment, normalize_status
 
 
 def deployment(**flags):
@@ -27,81 +20,6 @@ def deployment(**flags):
 
 def status(failed):
     return normalize_status({'devicesCompletedFailedCount': failed})
-
-
-def test_recorded_deployment_normalises_to_snake_case(recorded):
-    body = normalize_deployment(recorded('v2-get-deployment')['body'])
-    assert body['deployment_id'] == 'dpokluda-test.2020-1111-1124-8'
-    assert body['device_group_definition'] == ['dpokluda-test']
-    assert body['update_id'] == {'provider': 'Contoso', 'name': 'Virtual-Machine', 'version': '2020.1111.1124.8'}
-    assert (body['is_canceled'], body['is_retried'], body['is_completed']) == (False, False, False)
-    assert 'is_retry' not in body
-
-
-def test_recorded_cancel_response_is_canceled(recorded):
-    assert normalize_deployment(recorded('v2-cancel-deployment')['body'])['is_canceled'] is True
-
-
-def test_recorded_status_counts(recorded):
-    body = normalize_status(recorded('v2-get-deployment-status')['body'])
-    assert body['deployment_state'] == 'Active'
-    assert body['devices_completed_succeeded_count'] == 1
-    assert body['devices_completed_failed_count'] == 0
-
-
-@pytest.mark.parametrize('raw', [
-    {'DeploymentId': 'x', 'IsCanceled': True, 'IsRetried': True},
-    {'deploymentId': 'x', 'isCanceled': True, 'isRetry': True},
-    {'DEPLOYMENTID': 'x', 'iscanceled': 'true', 'ISRETRIED': True},
-])
-def test_keys_match_case_insensitively_and_isretry_is_isretried(raw):
-    body = normalize_deployment(raw)
-    assert body['deployment_id'] == 'x'
-    assert body['is_canceled'] is True and body['is_retried'] is True
-
-
-def test_absent_flags_are_false_and_unknown_keys_kept():
-    body = normalize_deployment({'deploymentId': 'x', 'someNewField': {'innerValue': 1}})
-    assert body['is_canceled'] is False and body['is_retried'] is False and body['is_completed'] is False
-    assert body['some_new_field'] == {'inner_value': 1}
-
-
-@pytest.mark.parametrize('key, expected', [
-    ('deviceClassSubgroups', 'device_class_subgroups'), ('HTTPEndpoint', 'http_endpoint'),
-    ('simple', 'simple'), ('x-ms-thing', 'x_ms_thing'),
-])
-def test_snake_key(key, expected):
-    assert snake_key(key) == expected
-
-
-# The decision table of DESIGN.md, row by row.
-@pytest.mark.parametrize('state, dep, stat, force, action', [
-    ('canceled', deployment(isCanceled=True), None, False, None),
-    ('canceled', deployment(isCanceled=False), None, False, 'cancel'),
-    ('canceled', deployment(), None, True, 'cancel'),
-    ('retried', deployment(), status(0), False, None),
-    ('retried', deployment(), status(0), True, 'retry'),
-    ('retried', deployment(), status(3), False, 'retry'),
-    ('retried', deployment(isRetry=True), status(2), False, 'retry'),
-])
-def test_plan_table(state, dep, stat, force, action):
-    assert plan(state, dep, stat, force).action == action
-
-
-def test_plan_refuses_to_retry_a_canceled_deployment():
-    with pytest.raises(PlanError, match='cannot be retried'):
-        plan('retried', deployment(isCanceled=True), status(5), force=True)
-
-
-def test_plan_retry_needs_status():
-    with pytest.raises(ValueError):
-        plan('retried', deployment())
-
-
-def test_diff_flags():
-    assert diff_flags({'is_canceled': False}, {'is_canceled': True, 'is_retried': False}) == {
-        'before': {'is_canceled': False, 'is_retried': False},
-        'after': {'is_canceled': True, 'is_retried': False}}
 
 
 class FakeApi:
@@ -147,17 +65,6 @@ def test_service_check_mode_never_acts_but_reports_the_same_change():
     assert result['diff']['after']['is_retried'] is True and result['deployment']['is_retried'] is False
 
 
-@pytest.mark.parametrize('action, before, after, expected', [
-    ('cancel', {}, {'isCanceled': True}, True),
-    ('cancel', {}, {}, False),
-    ('retry', {}, {'isRetry': True}, True),
-    ('retry', {}, {}, False),
-    ('retry', {'isRetry': True}, {'isRetry': True}, None),
-])
-def test_took_effect(action, before, after, expected):
-    assert took_effect(action, deployment(**before), deployment(**after)) is expected
-
-
 class LostResponseApi(FakeApi):
     """The action's answer is lost; `applied` says whether the service acted before that."""
 
@@ -196,7 +103,6 @@ def test_lost_retry_of_a_retried_deployment_cannot_be_told():
 
 
 def test_group_retry_of_a_canceled_group_deployment_fails_before_any_subgroup_call():
-    from ansible_collections.adu.device_update.plugins.module_utils._deployments import GroupDeploymentService
     api = FakeApi(deployment(isCanceled=True, deviceClassSubgroups=['dc1', 'dc2']))
     views = []
     with pytest.raises(PlanError, match='d1 is canceled and cannot be retried') as err:

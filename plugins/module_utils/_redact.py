@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What may be shown to a person: secrets masked, untrusted text escaped and cut.
+
+A server can quote a request's Authorization header, an authority can echo the federated token
+it refused, and a secret with a stray newline comes back escaped. Every secret the collection
+handles at run time is registered here, in each form it can be echoed in, and every text that
+reaches a message, a warning, a log or an event passes through scrub().
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import unicodedata
+
+MASK = '********'
+# Shorter values are not masked: masking "ab" would shred every message while hiding nothing.
+MIN_SECRET_LENGTH = 6
+# How much of a message from the service is shown; the rest is cut (a 5 MB message is no message).
+MESSAGE_LIMIT = 500
+
+
+def _forms(value):
+    """The ways a secret can come back: raw, trimmed, JSON- or repr-escaped, white space folded, per line."""
+    forms = {value, value.strip(), ' '.join(value.split())}
+    forms.add(json.dumps(value)[1:-1])
+    forms.add(repr(value)[1:-1])
+    forms.update(line.strip() for line in value.splitlines())
+    return set(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
+
+
+class Redactor:
+    """The secrets of one task or one event source, and scrub() to mask them anywhere."""
+
+    def __init__(self, values=()):
+        self._forms = set()
+        for value in values:
+            self.add(value)
+
+    def add(self, value):
+        """Register a secret (token, client secret, password, federated token); returns it unchanged."""
+        if isinstance(value, str) and value:
+            self._forms.update(_forms(value))
+        return value
+
+    @property
+    def forms(self):
+        """Every registered form, for Ansible's own masking (no_log_values)."""
+        return frozenset(self._forms)
+
+    def scrub(self, value):
+        """value with every secret masked: strings, and strings inside dicts, lists and tuples."""
+        if isinstance(value, str):
+            # Longest first, so a secret is never half-masked by a shorter form of it.
+            for form in sorted(self._forms, key=len, reverse=True):
+                if form in value:
+                    value = value.replace(form, MASK)
+            return value
+        if isinstance(value, dict):
+            return dict((self.scrub(k), self.scrub(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.scrub(v) for v in value)
+        return value
+
+
+def is_hidden_char(char):
+    """Control, format (bidi overrides, zero-width), surrogate, private or unassigned code points,
+    and line or paragraph separators: nothing a person can see or trust in an id."""
+    category = unicodedata.category(char)
+    return category[0] == 'C' or category in ('Zl', 'Zp')
+
+
+def shown(text, limit=MESSAGE_LIMIT):
+    """Untrusted text made safe to print: hidden characters escaped, white space folded, cut to limit."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) > limit * 4:
+        text = text[:limit * 4]  # bound the work before escaping
+    text = ''.join(('\\u%04x' % ord(c) if ord(c) < 0x10000 else '\\U%08x' % ord(c)) if is_hidden_char(c) and c not in
+                   '\t\n\r' else c for c in text)
+    text = ' '.join(text.split())
+    if len(text) > limit:
+        text = text[:limit] + '... (cut)'
+    return text

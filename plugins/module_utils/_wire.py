@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The wire layer: what the service sends, checked and turned into snake_case, and what is sent to it.
+
+Only this module knows wire names. Everything the service sends is checked here before anything
+above trusts it (types, ranges, ids that become URL path segments); a value that fails the check
+is an AduError naming the field, never a traceback and never a silent guess.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import math
+import re
+
+from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._options import OptionError, validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
+
+# Known wire names, matched case-insensitively: the seed page says PascalCase,
+# the service sends camelCase, and the service sends isRetry where the swagger says isRetried.
+_KNOWN_KEYS = {
+    'deploymentid': 'deployment_id',
+    'deploymenttype': 'deployment_type',
+    'deviceclassid': 'device_class_id',
+    'devicegrouptype': 'device_group_type',
+    'devicegroupdefinition': 'device_group_definition',
+    'startdatetime': 'start_date_time',
+    'enddatetime': 'end_date_time',
+    'contentid': 'content_id',
+    'updateid': 'update_id',
+    'iscanceled': 'is_canceled',
+    'iscompleted': 'is_completed',
+    'isretry': 'is_retried',
+    'isretried': 'is_retried',
+    'groupid': 'group_id',
+    'deviceclasssubgroups': 'device_class_subgroups',
+    'iscloudinitiatedrollback': 'is_cloud_initiated_rollback',
+    'rollbackpolicy': 'rollback_policy',
+    'deploymentstate': 'deployment_state',
+    'totaldevices': 'total_devices',
+    'devicesincompatiblecount': 'devices_incompatible_count',
+    'devicesalreadyindeploymentcount': 'devices_already_in_deployment_count',
+    'devicesinprogresscount': 'devices_in_progress_count',
+    'devicescompletedfailedcount': 'devices_completed_failed_count',
+    'devicescompletedsucceededcount': 'devices_completed_succeeded_count',
+    'devicescanceledcount': 'devices_canceled_count',
+    'subgroupstatus': 'subgroup_status',
+    'traceid': 'trace_id',
+}
+
+DEPLOYMENT_FLAGS = ('is_canceled', 'is_retried', 'is_completed')
+STATUS_COUNTS = (
+    'total_devices', 'devices_incompatible_count', 'devices_already_in_deployment_count',
+    'devices_in_progress_count', 'devices_completed_failed_count',
+    'devices_completed_succeeded_count', 'devices_canceled_count',
+)
+# No instance holds more devices than this; a larger count is a broken answer, not a fleet.
+MAX_COUNT = 2 ** 31
+# Nesting the collection follows in a body; JSON nested deeper is refused by the client already.
+MAX_DEPTH = 32
+
+
+class WireError(AduError):
+    """The service sent something the collection will not act on."""
+
+
+def snake_key(key):
+    """Ansible-style name for a wire key: known names by lower case, others camel -> snake."""
+    known = _KNOWN_KEYS.get(key.lower())
+    if known:
+        return known
+    snake = re.sub(r'(?<=[a-z0-9])([A-Z])', r'_\1', key)
+    snake = re.sub(r'([A-Z]+)([A-Z][a-z])', r'\1_\2', snake)
+    return snake.replace('-', '_').lower()
+
+
+def snake_dict(value, depth=0):
+    """Recursively convert wire keys of dicts (and dicts inside lists) to snake_case."""
+    if depth > MAX_DEPTH:
+        raise WireError('the service sent a body nested more than %d levels deep' % MAX_DEPTH)
+    if isinstance(value, dict):
+        return dict((snake_key(str(k)), snake_dict(v, depth + 1)) for k, v in value.items())
+    if isinstance(value, list):
+        return [snake_dict(item, depth + 1) for item in value]
+    return value
+
+
+def _object(raw, what):
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise WireError('the service sent %s that is not a JSON object (%s)' % (what, type(raw).__name__))
+    return snake_dict(raw)
+
+
+def _flag(value, field, what):
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, str) and value.strip().lower() in ('true', 'false'):
+        return value.strip().lower() == 'true'
+    raise WireError('the service sent %s whose %s is not true or false (%s)' % (what, field, shown(repr(value), 60)))
+
+
+def _count(value, field, what):
+    """A device count: a whole number from 0 to MAX_COUNT; absent means 0."""
+    if value is None:
+        return 0
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise WireError('the service sent %s whose %s is not a device count (%s)' % (what, field, shown(repr(value), 60)))
+    return value
+
+
+def service_segment(value, field, what):
+    """An id the service sent that becomes a URL path segment: checked as the user's ids are."""
+    if not isinstance(value, str):
+        raise WireError('the service sent %s whose %s is not a string (%s)' % (what, field, shown(repr(value), 60)))
+    try:
+        return validate_deployment_id(value, field)
+    except OptionError as exc:
+        raise WireError('the service sent %s with an unusable %s: %s' % (what, field, exc))
+
+
+def normalize_deployment(raw, what='a deployment'):
+    """A Deployment as the rest of the collection sees it: snake_case, flags always present and boolean,
+    device classes unique and safe to put in a path."""
+    deployment = _object(raw, what)
+    for flag in DEPLOYMENT_FLAGS:
+        deployment[flag] = _flag(deployment.get(flag), flag, what)
+    if deployment.get('deployment_id') is not None and not isinstance(deployment['deployment_id'], str):
+        raise WireError('the service sent %s whose deployment_id is not a string' % what)
+    classes = deployment.get('device_class_subgroups')
+    if classes is not None:
+        if not isinstance(classes, list):
+            raise WireError('the service sent %s whose device_class_subgroups is not a list' % what)
+        unique = []
+        for device_class_id in classes:
+            device_class_id = service_segment(device_class_id, 'device class id', what)
+            if device_class_id not in unique:  # a class listed twice is one subgroup, acted on once
+                unique.append(device_class_id)
+        deployment['device_class_subgroups'] = unique
+    return deployment
+
+
+def normalize_status(raw, what='a deployment status'):
+    """A deployment status: snake_case, device counts always present as checked integers."""
+    status = _object(raw, what)
+    for count in STATUS_COUNTS:
+        status[count] = _count(status.get(count), count, what)
+    state = status.get('deployment_state')
+    if state is not None and not isinstance(state, str):
+        raise WireError('the service sent %s whose deployment_state is not a string' % what)
+    return status
+
+
+def normalize_group_status(raw, what='a group deployment status'):
+    """The GA group status: its subgroup_status entries normalised, each with a checked device class."""
+    status = normalize_status(raw, what)
+    entries = status.get('subgroup_status') or []
+    if not isinstance(entries, list):
+        raise WireError('the service sent %s whose subgroup_status is not a list' % what)
+    subgroups, seen = [], set()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise WireError('the service sent %s with a subgroup status that is not a JSON object' % what)
+        entry = normalize_status(entry, 'a subgroup status')
+        if entry.get('device_class_id') is not None:
+            service_segment(entry['device_class_id'], 'device class id', what)
+            if entry['device_class_id'] in seen:
+                continue
+            seen.add(entry['device_class_id'])
+        subgroups.append(entry)
+    status['subgroup_status'] = subgroups
+    return status
+
+
+def page_items(page, what):
+    """The `value` list of a page and its nextLink (a string or None)."""
+    items = page.get('value') if isinstance(page, dict) else None
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        raise WireError('the service sent a page of %s whose value is not a list' % what)
+    next_link = page.get('nextLink')
+    if next_link is not None and not isinstance(next_link, str):
+        raise WireError('the service sent a page of %s whose nextLink is not a string (%s)'
+                        % (what, shown(repr(next_link), 60)))
+    return items, next_link or None

@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.adu.device_update.plugins.module_utils._redact import MASK, Redactor, shown
+
+SECRET = 'sec-ret\nvalue"42'
+
+
+@pytest.mark.parametrize('echo', [
+    SECRET, repr(SECRET), json.dumps(SECRET), ' '.join(SECRET.split()), 'line: sec-ret', 'value"42 tail',
+])
+def test_every_echoed_form_is_masked(echo):
+    text = Redactor([SECRET]).scrub('the server said <%s>' % echo)
+    assert 'sec-ret' not in text and 'value"42' not in text and MASK in text
+
+
+def test_scrub_walks_results_and_leaves_short_values_alone():
+    redactor = Redactor(['tok-abcdef', None, 'ab'])
+    result = redactor.scrub({'msg': 'x tok-abcdef', 'list': ['tok-abcdef', 3], 'nested': {'k': ('ab tok-abcdef',)}})
+    assert result == {'msg': 'x ' + MASK, 'list': [MASK, 3], 'nested': {'k': ('ab ' + MASK,)}}
+
+
+def test_shown_escapes_hidden_characters_and_cuts():
+    assert shown('a\u202eb\u200bc\x00d') == 'a\\u202eb\\u200bc\\u0000d'
+    assert shown('x' * 1000, 10) == 'x' * 10 + '... (cut)'
+    assert shown('  many \n lines\t') == 'many lines'
