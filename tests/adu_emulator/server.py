@@ -20,23 +20,15 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from .assertions import check_client_assertion
-from .store import ADU_SCOPE, TOKEN_LIFETIME, Store, recorded_body
+from . import routes_aad, routes_ga, routes_seed
+from .store import Store, recorded_body
 
-GA_ROUTES = ('ga_list', 'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status',
-             'ga_cancel', 'ga_retry')
-ROUTES = ('discovery', 'token', 'managed_identity', 'get_deployment', 'get_status', 'cancel', 'retry',
-          'control', 'unknown') + GA_ROUTES
-GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
-
-
-# Which per-instance limit each route counts against: the documented limits are per operation
-# (ProcessSubgroupDeployment for cancel and retry, CreateOrUpdateDeployment, DeleteDeployment).
-THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'cancel': 'action', 'retry': 'action',
-                  'ga_list': 'read', 'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
-                  'ga_subgroup_status': 'read', 'ga_cancel': 'action', 'ga_retry': 'action'}
+ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + ('control', 'unknown')
+GA_API_VERSIONS = routes_ga.GA_API_VERSIONS
+# Which per-instance limit each route counts against.
+THROTTLE_KINDS = dict(routes_seed.THROTTLE_KINDS, **routes_ga.THROTTLE_KINDS)
 
 
 class Fault:
@@ -189,7 +181,7 @@ def _new_trace_id():
     return '00-%s-%s-00' % (uuid.uuid4().hex, uuid.uuid4().hex[:16])
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes, BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'adu-emulator'
 
@@ -282,6 +274,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # pylint: disable=invalid-name
         self._dispatch('POST')
 
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._dispatch('PUT')
+
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        self._dispatch('DELETE')
+
     def _dispatch(self, method):
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
@@ -320,157 +318,6 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self._journal(entry['status'])
 
-    # Azure AD authority
-    def _route_discovery(self, params, body, query, entry, fault):
-        base = self.emulator.url
-        tenant = params['tenant']
-        return self._send(200, {
-            'token_endpoint': '%s/%s/oauth2/v2.0/token' % (base, tenant),
-            'authorization_endpoint': '%s/%s/oauth2/v2.0/authorize' % (base, tenant),
-            'issuer': '%s/%s/v2.0' % (base, tenant),
-            'jwks_uri': '%s/%s/discovery/v2.0/keys' % (base, tenant),
-            'token_endpoint_auth_methods_supported': ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-            'response_types_supported': ['code', 'id_token', 'code id_token', 'id_token token'],
-            'tenant_region_scope': 'EU',
-        })
-
-    def _route_token(self, params, body, query, entry, fault):
-        form = dict((k, v[0]) for k, v in parse_qs(body.decode('utf-8')).items())
-        tenant = params['tenant']
-        client_id = form.get('client_id')
-        entry['client_id'] = client_id
-        entry['grant_type'] = form.get('grant_type')
-        principal = self.emulator.store.principal(tenant, client_id)
-
-        def refuse(status, error, code, description):
-            return self._send(status, {'error': error, 'error_description': 'AADSTS%d: %s' % (code, description),
-                                       'error_codes': [code], 'trace_id': str(uuid.uuid4()),
-                                       'correlation_id': str(uuid.uuid4())})
-
-        if form.get('grant_type') != 'client_credentials':
-            return refuse(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')
-        if ADU_SCOPE not in (form.get('scope') or '').split():
-            return refuse(400, 'invalid_scope', 1002012, 'The provided value for scope is not valid.')
-        if principal is None:
-            return refuse(400, 'unauthorized_client', 700016,
-                          "Application with identifier '%s' was not found in the directory '%s'." % (client_id, tenant))
-        if 'client_assertion' in form:
-            entry['credential'] = 'assertion'
-            token_endpoint = '%s/%s/oauth2/v2.0/token' % (self.emulator.url, tenant)
-            problem = check_client_assertion(principal, form, token_endpoint)
-            if problem:
-                return refuse(401, 'invalid_client', 700027, problem)
-        elif form.get('client_secret') is None or form.get('client_secret') != principal.get('client_secret'):
-            entry['credential'] = 'secret'
-            return refuse(401, 'invalid_client', 7000215, 'Invalid client secret provided.')
-        else:
-            entry['credential'] = 'secret'
-        token = self.emulator.store.issue_token(tenant, client_id)
-        return self._send(200, {'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME,
-                                'ext_expires_in': TOKEN_LIFETIME, 'access_token': token})
-
-    def _route_managed_identity(self, params, body, query, entry, fault):
-        """The App Service style endpoint msal uses when IDENTITY_ENDPOINT and IDENTITY_HEADER are set."""
-        store = self.emulator.store
-        client_id = query.get('client_id', [None])[0]
-        entry['client_id'] = client_id
-        if self.headers.get('X-IDENTITY-HEADER') != store.identity_header:
-            return self._send(401, {'statusCode': 401, 'message': 'The identity header is missing or wrong.'})
-        if query.get('resource', [None])[0] not in (ADU_SCOPE.replace('/.default', ''), ADU_SCOPE):
-            return self._send(400, {'statusCode': 400, 'message': 'resource is not valid'})
-        identity = client_id or 'system'
-        if identity not in store.managed_identities:
-            return self._send(400, {'statusCode': 400, 'message': 'no managed identity %s on this host' % identity})
-        token = store.issue_token('managed-identity', identity)
-        return self._send(200, {'access_token': token, 'expires_on': str(int(time.time()) + TOKEN_LIFETIME),
-                                'resource': query['resource'][0], 'token_type': 'Bearer',
-                                'client_id': store.managed_identities[identity]})
-
-    # ADU management API (2020-09-01 preview)
-    def _authorized(self, entry):
-        header = self.headers.get('Authorization') or ''
-        ok = header.startswith('Bearer ') and self.emulator.store.token_valid(header[len('Bearer '):])
-        entry['authorized'] = ok
-        return ok
-
-    def _unauthorized(self):
-        return self._error(401, 'Unauthorized', 'A valid bearer token is required.', {'WWW-Authenticate': 'Bearer'})
-
-    def _answer(self, entry, fault, result):
-        """The answer to an API call: 404 when unknown, else the result, or the fault after applying it."""
-        if result is None:
-            return self._not_found()
-        if fault is not None:
-            entry['fault'] = fault.kind
-            return self._apply_fault(fault) or self._send(200, result)
-        return self._send(200, result)
-
-    def _deployment_call(self, params, entry, fault, read):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        return self._answer(entry, fault, read(params['instance'], params['deployment_id']))
-
-    def _route_get_deployment(self, params, body, query, entry, fault):
-        return self._deployment_call(params, entry, fault, self.emulator.store.get_deployment)
-
-    def _route_get_status(self, params, body, query, entry, fault):
-        return self._deployment_call(params, entry, fault, self.emulator.store.get_status)
-
-    def _route_cancel(self, params, body, query, entry, fault):
-        return self._deployment_call(params, entry, fault, lambda i, d: self.emulator.store.apply(i, d, 'cancel'))
-
-    def _route_retry(self, params, body, query, entry, fault):
-        return self._deployment_call(params, entry, fault, lambda i, d: self.emulator.store.apply(i, d, 'retry'))
-
-    # GA management API (api-version 2022-10-01 / 2026-06-01)
-    def _ga_call(self, params, query, entry, fault, read):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        version = query.get('api-version', [None])[0]
-        entry['api_version'] = version
-        if version not in GA_API_VERSIONS:
-            return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
-                               % (version, ', '.join(GA_API_VERSIONS)))
-        return self._answer(entry, fault, read(self.emulator.store, params))
-
-    def _route_ga_list(self, params, body, query, entry, fault):
-        def read(store, p):
-            items = store.ga_deployments(p['instance'], p['group_id'])
-            if items is None:
-                return None
-            page_size = self.emulator.page_size
-            start = int(query.get('skip', ['0'])[0])
-            page = {'value': items[start:start + page_size]}
-            if start + page_size < len(items):
-                page['nextLink'] = '/deviceUpdate/%s/management/groups/%s/deployments?api-version=%s&skip=%d' % (
-                    p['instance'], p['group_id'], query['api-version'][0], start + page_size)
-            return page
-        return self._ga_call(params, query, entry, fault, read)
-
-    def _route_ga_get_deployment(self, params, body, query, entry, fault):
-        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_deployment(
-            p['instance'], p['group_id'], p['deployment_id']))
-
-    def _route_ga_group_status(self, params, body, query, entry, fault):
-        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_status(
-            p['instance'], p['group_id'], p['deployment_id']))
-
-    def _route_ga_get_subgroup(self, params, body, query, entry, fault):
-        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_deployment(
-            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id']))
-
-    def _route_ga_subgroup_status(self, params, body, query, entry, fault):
-        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_status(
-            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id']))
-
-    def _route_ga_cancel(self, params, body, query, entry, fault):
-        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_apply(
-            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id'], 'cancel'))
-
-    def _route_ga_retry(self, params, body, query, entry, fault):
-        return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_apply(
-            p['instance'], p['group_id'], p['deployment_id'], p['device_class_id'], 'retry'))
-
     def _route_unknown(self, params, body, query, entry, fault):
         return self._error(404, 'NotFound', 'No route for %s %s' % (self.command, urlsplit(self.path).path))
 
@@ -500,49 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _route(method, segments, query):
     """(route, params) of a request; params hold decoded path segments."""
-    n = len(segments)
     if segments and segments[0] == '_emulator':
         return 'control', {}
-    if n == 4 and segments[1:] == ['v2.0', '.well-known', 'openid-configuration'] and method == 'GET':
-        return 'discovery', {'tenant': unquote(segments[0])}
-    if n == 4 and segments[1:] == ['oauth2', 'v2.0', 'token'] and method == 'POST':
-        return 'token', {'tenant': unquote(segments[0])}
-    if segments == ['msi', 'token'] and method == 'GET':
-        return 'managed_identity', {}
-    if n >= 6 and segments[0] == 'deviceupdate' and segments[2:5] == ['v2', 'management', 'deployments']:
-        params = {'instance': unquote(segments[1]), 'deployment_id': unquote(segments[5]), 'segments': n - 5}
-        if n == 6 and method == 'GET':
-            return 'get_deployment', params
-        if n == 7 and segments[6] == 'status' and method == 'GET':
-            return 'get_status', params
-        if n == 6 and method == 'POST':
-            action = query.get('action', [''])[0]
-            if action in ('cancel', 'retry'):
-                return action, params
-    if n >= 6 and segments[0] == 'deviceUpdate' and segments[2:4] == ['management', 'groups']:
-        return _ga_route(method, segments)
-    return 'unknown', {}
-
-
-def _ga_route(method, segments):
-    """GA routes: /deviceUpdate/{instance}/management/groups/{group}/..."""
-    n = len(segments)
-    params = {'instance': unquote(segments[1]), 'group_id': unquote(segments[4])}
-    if segments[5] == 'deployments':
-        if n == 6 and method == 'GET':
-            return 'ga_list', params
-        params.update(deployment_id=unquote(segments[6]), segments=n - 6)
-        if n == 7 and method == 'GET':
-            return 'ga_get_deployment', params
-        if n == 8 and segments[7] == 'status' and method == 'GET':
-            return 'ga_group_status', params
-    elif segments[5] == 'deviceClassSubgroups' and n >= 9 and segments[7] == 'deployments':
-        raw_id, _colon, action = segments[8].rpartition(':') if method == 'POST' else (segments[8], '', '')
-        params.update(device_class_id=unquote(segments[6]), deployment_id=unquote(raw_id), segments=n - 8)
-        if n == 9 and method == 'GET':
-            return 'ga_get_subgroup', params
-        if n == 10 and segments[9] == 'status' and method == 'GET':
-            return 'ga_subgroup_status', params
-        if n == 9 and method == 'POST' and action in ('cancel', 'retry'):
-            return 'ga_' + action, params
-    return 'unknown', {}
+    return routes_aad.match(method, segments) or routes_seed.match(method, segments, query) or \
+        routes_ga.match(method, segments) or ('unknown', {})

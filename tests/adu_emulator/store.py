@@ -24,10 +24,15 @@ TOKEN_LIFETIME = 3599
 ADU_SCOPE = 'https://api.adu.microsoft.com/.default'
 
 
+def recorded_exchange(name):
+    """One recorded exchange: request, request_body (when kept), status, response_headers, body."""
+    with open(os.path.join(RECORDED_DIR, name + '.json')) as handle:
+        return json.load(handle)
+
+
 def recorded_body(name):
     """The body of one recorded response, e.g. recorded_body('v2-get-deployment')."""
-    with open(os.path.join(RECORDED_DIR, name + '.json')) as handle:
-        return json.load(handle)['body']
+    return recorded_exchange(name)['body']
 
 
 def _pascal(value):
@@ -64,6 +69,9 @@ class Store:
             # Seconds after an action until its devices settle (cancel: state Canceled; retry: in
             # progress -> succeeded); None: they never do by themselves.
             self.settle_seconds = seed.get('settle_seconds')
+            # Device groups new deployments target: their status counts (seed API) or device classes (GA).
+            self.device_groups = seed.get('device_groups', {})
+            self.ga_default_download_security = None
             for name, spec in seed.get('instances', {}).items():
                 self.instances[name] = {'key_case': spec.get('key_case', 'camel'), 'deployments': {}, 'groups': {}}
                 for item in spec.get('deployments', []):
@@ -186,6 +194,79 @@ class Store:
                 entry['deployment']['isCanceled'] = True
             return copy.deepcopy(sub['deployment'])
 
+    # Creating and deleting deployments, and their devices
+    def _group_spec(self, group):
+        """Status counts (and device classes, for GA) of a device group, from the seed's device_groups."""
+        return copy.deepcopy(self.device_groups.get(group) or {})
+
+    def create_deployment(self, instance, spec):
+        """PUT on the seed API: the deployment as the service echoes it, its status from the device group."""
+        with self.lock:
+            body = dict(spec, startDateTime=_service_time(spec['startDateTime']), isCanceled=False,
+                        isCompleted=False, isRetry=False)
+            group = self._group_spec((spec.get('deviceGroupDefinition') or [''])[0])
+            status = dict(_NO_DEVICES, **(group.get('status') or {}))
+            return self.add_deployment(instance, body, dict(status, deploymentState='Active'))
+
+    def delete_deployment(self, instance, deployment_id):
+        with self.lock:
+            inst = self.instances.get(instance)
+            return inst is not None and inst['deployments'].pop(deployment_id, None) is not None
+
+    def device_states(self, instance, deployment_id):
+        with self.lock:
+            entry = self._entry(instance, deployment_id)
+            if entry is None:
+                return None
+            _settle(entry)
+            return _devices(deployment_id, entry, entry['deployment'].get('isRetry'))
+
+    def create_ga_deployment(self, instance, group_id, spec):
+        """PUT on the GA API: one subgroup per device class of the group; the group's active deployment
+        becomes Inactive (a group has one active deployment)."""
+        with self.lock:
+            group = self._group_spec(group_id)
+            classes = group.get('device_classes') or {'0' * 40: {'totalDevices': 0}}
+            for other in self.instances.get(instance, {}).get('groups', {}).get(group_id, {}).values():
+                for sub in other['subgroups'].values():
+                    if sub['status'].get('deploymentState') == 'Active':
+                        sub['status']['deploymentState'] = 'Inactive'
+            body = dict(spec, startDateTime=_service_time(spec['startDateTime']), isCloudInitiatedRollback=False)
+            body['update'] = copy.deepcopy(spec['update'])
+            # The service adds an undocumented internalId; clients must pass unknown fields through.
+            body['update'].setdefault('updateId', {})['internalId'] = {'provider': 'internal-' + group_id}
+            if 'downloadSecurity' not in body and self.ga_default_download_security:
+                body['downloadSecurity'] = self.ga_default_download_security
+            created = self.add_ga_deployment(instance, group_id, body, dict(
+                (dc, dict(_NO_DEVICES, deploymentState='Active', **status)) for dc, status in classes.items()))
+            return copy.deepcopy(created)
+
+    def delete_ga_deployment(self, instance, group_id, deployment_id, device_class_id=None):
+        """DELETE a group deployment, or one subgroup's; True when it existed (the service answers 204)."""
+        with self.lock:
+            group = self.instances.get(instance, {}).get('groups', {}).get(group_id, {})
+            entry = group.get(deployment_id)
+            if entry is None:
+                return None
+            if device_class_id is None:
+                del group[deployment_id]
+                return True
+            if entry['subgroups'].pop(device_class_id, None) is None:
+                return None
+            entry['deployment']['deviceClassSubgroups'] = list(entry['subgroups'])
+            if not entry['subgroups']:
+                del group[deployment_id]
+            return True
+
+    def ga_device_states(self, instance, group_id, deployment_id, device_class_id):
+        with self.lock:
+            entry = self._ga(instance, group_id, deployment_id)
+            sub = None if entry is None else entry['subgroups'].get(device_class_id)
+            if sub is None:
+                return None
+            _settle(sub)
+            return _devices('%s-%s' % (deployment_id, device_class_id[:8]), sub, sub['deployment'].get('isRetried'))
+
     # Azure AD side
     def principal(self, tenant_id, client_id):
         for principal in self.principals:
@@ -242,3 +323,35 @@ def _settle(entry):
     if pending and pending[0] <= time.time():
         entry['status'].update(pending[1])
         del entry['pending']
+
+
+def _service_time(value):
+    """A startDateTime as the service echoes it: UTC as +00:00, a fraction of zeros dropped."""
+    if value.endswith('Z') or value.endswith('z'):
+        value = value[:-1] + '+00:00'
+    head, dot, rest = value.partition('.')
+    if dot:
+        digits = rest[:len(rest) - 6]
+        if not digits.strip('0'):
+            value = head + rest[len(digits):]
+    return value
+
+
+# A new deployment's counts before its device group says otherwise.
+_NO_DEVICES = {'totalDevices': 0, 'devicesIncompatibleCount': 0, 'devicesAlreadyInDeploymentCount': 0,
+               'devicesInProgressCount': 0, 'devicesCompletedFailedCount': 0, 'devicesCompletedSucceededCount': 0,
+               'devicesCanceledCount': 0}
+
+# Device states in the order the service lists them, by the status count each comes from.
+_DEVICE_STATES = (('devicesCompletedFailedCount', 'Failed'), ('devicesInProgressCount', 'InProgress'),
+                  ('devicesCompletedSucceededCount', 'Succeeded'), ('devicesCanceledCount', 'Canceled'))
+
+
+def _devices(prefix, entry, retried):
+    """The devices of a deployment, one per count of its status, so the two always agree."""
+    devices = []
+    for count, state in _DEVICE_STATES:
+        for _device in range(int(entry['status'].get(count) or 0)):
+            devices.append({'deviceId': '%s-device-%03d' % (prefix, len(devices) + 1), 'deviceState': state,
+                            'retryCount': 1 if retried else 0, 'movedOnToNewDeployment': False})
+    return devices

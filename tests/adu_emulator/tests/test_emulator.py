@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from adu_emulator import Emulator
-from adu_emulator.store import recorded_body
+from adu_emulator.store import recorded_body, recorded_exchange
 
 TOKEN = 'emu-static-access-token-for-tests'
 BASE = '/deviceupdate/blue/v2/management/deployments/'
@@ -189,3 +189,54 @@ def test_throttle_limits_actions_per_instance_with_retry_after(emu):
     # another instance has its own budget
     assert post(emu, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment?action=cancel',
                 headers=AUTH).status_code == 200
+
+
+def test_seed_create_echoes_as_the_recorded_exchange_and_delete_answers_200_empty(emu):
+    exchange = recorded_exchange('v2-create-deployment')
+    spec = dict(exchange['request_body'], deviceGroupDefinition=['canary'])
+    resp = requests.put(emu.url + BASE + spec['deploymentId'], json=spec, headers=AUTH, verify=emu.ca_path, timeout=5)
+    assert resp.status_code == 200
+    assert resp.json() == dict(exchange['body'], deviceGroupDefinition=['canary'])
+    status = get(emu, BASE + spec['deploymentId'] + '/status', headers=AUTH).json()
+    assert (status['totalDevices'], status['devicesCompletedFailedCount']) == (10, 3)
+    gone = requests.delete(emu.url + BASE + spec['deploymentId'], headers=AUTH, verify=emu.ca_path, timeout=5)
+    assert (gone.status_code, gone.content) == (200, b'')
+    assert get(emu, BASE + spec['deploymentId'], headers=AUTH).status_code == 404
+
+
+def test_device_states_follow_the_status_with_relative_next_links(emu):
+    emu.page_size = 2
+    try:
+        url, devices = BASE + 'rollout-2026-11-failing/devicestates', []
+        while url:
+            page = get(emu, url, headers=AUTH).json()
+            devices.extend(page['value'])
+            url = page.get('nextLink')
+            assert url is None or (url.startswith('/deviceupdate/') and '$skipToken=' in url)
+    finally:
+        emu.page_size = 50
+    status = get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH).json()
+    assert len(devices) == status['totalDevices']
+    assert sum(d['deviceState'] == 'Failed' for d in devices) == status['devicesCompletedFailedCount']
+    assert set(devices[0]) == {'deviceId', 'deviceState', 'retryCount', 'movedOnToNewDeployment'}
+
+
+def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_204(emu):
+    ga = '/deviceUpdate/blue/management/groups/fleet-eu/deployments/'
+    spec = {'deploymentId': 'one', 'startDateTime': '2026-11-25T08:00:00Z', 'groupId': 'fleet-eu',
+            'update': {'updateId': {'provider': 'p', 'name': 'n', 'version': '1'}}}
+    for deployment_id in ('one', 'two'):
+        resp = requests.put(emu.url + ga + deployment_id + '?api-version=2022-10-01', headers=AUTH, timeout=5,
+                            json=dict(spec, deploymentId=deployment_id), verify=emu.ca_path)
+        assert resp.status_code == 200 and resp.json()['update']['updateId']['internalId']
+    first = get(emu, ga + 'one/status?api-version=2022-10-01', headers=AUTH).json()
+    assert first['deploymentState'] == 'Inactive'
+    dc = resp.json()['deviceClassSubgroups'][0]
+    sub = '/deviceUpdate/blue/management/groups/fleet-eu/deviceClassSubgroups/%s/deployments/two' % dc
+    gone = requests.delete(emu.url + sub + '?api-version=2022-10-01', headers=AUTH, verify=emu.ca_path, timeout=5)
+    assert gone.status_code == 204 and gone.content == b''
+    left = get(emu, ga + 'two?api-version=2022-10-01', headers=AUTH).json()['deviceClassSubgroups']
+    assert dc not in left and len(left) == 1
+    bad = requests.put(emu.url + ga + 'three?api-version=2022-10-01', json=dict(spec, deploymentId='three',
+                       downloadSecurity='http'), headers=AUTH, verify=emu.ca_path, timeout=5)
+    assert bad.status_code == 400

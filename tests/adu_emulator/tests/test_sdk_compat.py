@@ -80,3 +80,25 @@ def test_list_and_not_found(client):
     assert [d['deploymentId'] for d in listed] == [DEPLOYMENT, 'fw-2026-11-healthy']
     with pytest.raises(ResourceNotFoundError):
         client.device_management.get_deployment(GROUP, 'no-such-deployment')
+
+
+def test_create_list_device_states_and_delete(client, emulator):
+    created = client.device_management.create_or_update_deployment('fleet-eu', 'fw-sdk', {
+        'deploymentId': 'fw-sdk', 'startDateTime': '2026-11-25T08:00:00.000Z', 'groupId': 'fleet-eu',
+        'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2.0'}}})
+    assert created['deploymentId'] == 'fw-sdk' and created['startDateTime'] == '2026-11-25T08:00:00+00:00'
+    assert created['update']['updateId']['version'] == '2.0' and len(created['deviceClassSubgroups']) == 2
+    dc = created['deviceClassSubgroups'][0]
+    emulator.page_size = 1  # the SDK must follow nextLink across pages
+    failed = list(client.device_management.list_device_states_for_device_class_subgroup_deployment(
+        'fleet-eu', dc, 'fw-sdk', filter="deviceState eq 'Failed'"))
+    everything = list(client.device_management.list_device_states_for_device_class_subgroup_deployment(
+        'fleet-eu', dc, 'fw-sdk'))
+    assert [d['deviceState'] for d in failed] == ['Failed', 'Failed']
+    assert sorted(set(d['deviceState'] for d in everything)) == ['Failed', 'Succeeded'] and len(everything) == 6
+    client.device_management.delete_deployment('fleet-eu', 'fw-sdk')
+    with pytest.raises(ResourceNotFoundError):
+        client.device_management.get_deployment('fleet-eu', 'fw-sdk')
+    routes = [(e['method'], e['route'], e['status']) for e in emulator.journal]
+    assert routes[0] == ('PUT', 'ga_create', 200) and ('DELETE', 'ga_delete', 204) in routes
+    assert len([r for r in routes if r[1] == 'ga_device_states']) == 2 + 6

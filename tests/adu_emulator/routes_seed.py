@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The 2020-09-01 preview API ("v2"): /deviceupdate/{instance}/v2/management/deployments/{id}."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+from urllib.parse import unquote
+
+ROUTES = ('get_deployment', 'get_status', 'cancel', 'retry', 'create', 'delete', 'device_states')
+# Which per-instance limit each route counts against: the documented limits are per operation
+# (ProcessSubgroupDeployment for cancel and retry, CreateOrUpdateDeployment, DeleteDeployment).
+THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'device_states': 'read', 'cancel': 'action',
+                  'retry': 'action', 'create': 'create', 'delete': 'delete'}
+
+
+def match(method, segments, query):
+    """(route, params) of a seed API request, or None."""
+    n = len(segments)
+    if n < 6 or segments[0] != 'deviceupdate' or segments[2:5] != ['v2', 'management', 'deployments']:
+        return None
+    params = {'instance': unquote(segments[1]), 'deployment_id': unquote(segments[5]), 'segments': n - 5}
+    if n == 6:
+        if method == 'GET':
+            return 'get_deployment', params
+        if method == 'PUT':
+            return 'create', params
+        if method == 'DELETE':
+            return 'delete', params
+        action = query.get('action', [''])[0]
+        if method == 'POST' and action in ('cancel', 'retry'):
+            return action, params
+    if n == 7 and method == 'GET' and segments[6] in ('status', 'devicestates'):
+        return ('get_status' if segments[6] == 'status' else 'device_states'), params
+    return None
+
+
+class SeedRoutes:
+    """Handler methods of the seed API routes, and what they share with the GA ones."""
+
+    def _authorized(self, entry):
+        header = self.headers.get('Authorization') or ''
+        ok = header.startswith('Bearer ') and self.emulator.store.token_valid(header[len('Bearer '):])
+        entry['authorized'] = ok
+        return ok
+
+    def _unauthorized(self):
+        return self._error(401, 'Unauthorized', 'A valid bearer token is required.', {'WWW-Authenticate': 'Bearer'})
+
+    def _answer(self, entry, fault, result):
+        """The answer to an API call: 404 when unknown, 400 for a refused body, 204 for a deletion (True),
+        else the result; or the fault after applying it."""
+        if result is None:
+            return self._not_found()
+        if isinstance(result, dict) and '_status' in result:
+            return self._error(result['_status'], 'BadRequest', result['message'])
+        status, body = (204, b'') if result is True else (200, result)
+        if fault is not None:
+            entry['fault'] = fault.kind
+            return self._apply_fault(fault) or self._send(status, body)
+        return self._send(status, body)
+
+    def _deployment_call(self, params, entry, fault, read):
+        if not self._authorized(entry):
+            return self._unauthorized()
+        return self._answer(entry, fault, read(params['instance'], params['deployment_id']))
+
+    def _route_get_deployment(self, params, body, query, entry, fault):
+        return self._deployment_call(params, entry, fault, self.emulator.store.get_deployment)
+
+    def _route_get_status(self, params, body, query, entry, fault):
+        return self._deployment_call(params, entry, fault, self.emulator.store.get_status)
+
+    def _route_cancel(self, params, body, query, entry, fault):
+        return self._deployment_call(params, entry, fault, lambda i, d: self.emulator.store.apply(i, d, 'cancel'))
+
+    def _route_retry(self, params, body, query, entry, fault):
+        return self._deployment_call(params, entry, fault, lambda i, d: self.emulator.store.apply(i, d, 'retry'))
+
+    def _route_create(self, params, body, query, entry, fault):
+        if not self._authorized(entry):
+            return self._unauthorized()
+        try:
+            spec = json.loads(body.decode('utf-8'))
+        except ValueError:
+            return self._error(400, 'BadRequest', 'The body is not JSON.')
+        problem = _missing(spec, ('deploymentId', 'deploymentType', 'startDateTime', 'deviceGroupType',
+                                  'deviceGroupDefinition', 'updateId'))
+        if problem or spec.get('deploymentId') != params['deployment_id']:
+            return self._error(400, 'BadRequest', problem or 'deploymentId differs from the path.')
+        return self._answer(entry, fault, self.emulator.store.create_deployment(params['instance'], spec))
+
+    def _route_delete(self, params, body, query, entry, fault):
+        if not self._authorized(entry):
+            return self._unauthorized()
+        if not self.emulator.store.delete_deployment(params['instance'], params['deployment_id']):
+            return self._not_found()
+        if fault is not None:
+            entry['fault'] = fault.kind
+            return self._apply_fault(fault) or self._send(200, b'')
+        return self._send(200, b'')  # the recorded answer: 200 with an empty body
+
+    def _route_device_states(self, params, body, query, entry, fault):
+        if not self._authorized(entry):
+            return self._unauthorized()
+        devices = self.emulator.store.device_states(params['instance'], params['deployment_id'])
+        path = '/deviceupdate/%s/v2/management/deployments/%s/devicestates' % (params['instance'],
+                                                                                params['deployment_id'])
+        return self._answer(entry, fault, self._page(devices, query, path + '?'))
+
+    def _page(self, items, query, link_prefix):
+        """One page of items; nextLink is relative, with $skipToken, as the service sends it."""
+        if items is None:
+            return None
+        start = int(query.get('$skipToken', ['0'])[0] or 0)
+        size = self.emulator.page_size
+        page = {'value': items[start:start + size]}
+        if start + size < len(items):
+            page['nextLink'] = '%s$skipToken=%d' % (link_prefix, start + size)
+        return page
+
+
+def _missing(spec, keys):
+    if not isinstance(spec, dict):
+        return 'The body is not a JSON object.'
+    absent = [k for k in keys if spec.get(k) in (None, '', [])]
+    return 'Missing required fields: %s.' % ', '.join(absent) if absent else None
