@@ -188,7 +188,6 @@ class Bench:
             out.append((size, statistics.median(durations), statistics.mean(durations)))
         return out
 
-
     # 5. The emergency stop under the write limit
     def stop(self, count, window, mode, retry_after):
         ids = self.fresh(count, prefix='stop')
@@ -255,6 +254,7 @@ def main():
     parser.add_argument('--growth', default='50,500,2000', help='play sizes for the growth table')
     parser.add_argument('--stop', type=int, default=24, help='deployments in the emergency stop (0: skip it)')
     parser.add_argument('--stop-window', type=float, default=60.0, help='seconds of the service\'s write window')
+    parser.add_argument('--stop-only', action='store_true', help='run only the emergency stop (section 5)')
     parser.add_argument('--json', help='write the figures here as JSON')
     parser.add_argument('--plot', help='write a PNG of the per-task times here (needs matplotlib)')
     args = parser.parse_args()
@@ -264,49 +264,53 @@ def main():
     figures = {'machine': {'python': platform.python_version(), 'platform': platform.platform(),
                            'cpus': os.cpu_count(), 'processor': platform.processor() or platform.machine()}}
     try:
-        print('1. Per-deployment cost, ms per deployment (median over %d), on %s with %d CPUs'
-              % (args.per, platform.platform(), os.cpu_count()))
-        rows = bench.per_deployment(args.per)
-        print('%-18s %-20s %8s %8s %10s' % ('case', 'contender', 'median', 'mean', 'vs ping'))
-        per = {}
-        for (case, name), durations in sorted(rows.items()):
-            median = statistics.median(durations)
-            floor = statistics.median(rows[(case, 'ansible.builtin.ping')])
-            per.setdefault(case, {})[name] = {'median_ms': median * 1000, 'mean_ms': statistics.mean(durations) * 1000,
-                                              'n': len(durations), 'samples_ms': [d * 1000 for d in durations]}
-            print('%-18s %-20s %8s %8s %9.2fx' % (case, name, ms(median), ms(statistics.mean(durations)),
-                                                  median / floor))
-        for case, contenders in per.items():
-            names = ('adu_deployment', 'ansible.builtin.ping', 'uri, hand-written')
-            adu, ping, uri = (contenders[n]['median_ms'] for n in names)
-            print('  %s: adu_deployment / ping = %.2f (target <= 1.5, aim 1.3); uri / adu_deployment = %.2f '
-                  '(target >= 1.5)' % (case, adu / ping, uri / adu))
-        figures['per_deployment'] = per
+        if not args.stop_only:
+            print('1. Per-deployment cost, ms per deployment (median over %d), on %s with %d CPUs'
+                  % (args.per, platform.platform(), os.cpu_count()))
+            rows = bench.per_deployment(args.per)
+            print('%-18s %-20s %8s %8s %10s' % ('case', 'contender', 'median', 'mean', 'vs ping'))
+            per = {}
+            for (case, name), durations in sorted(rows.items()):
+                median = statistics.median(durations)
+                floor = statistics.median(rows[(case, 'ansible.builtin.ping')])
+                per.setdefault(case, {})[name] = {'median_ms': median * 1000,
+                                                  'mean_ms': statistics.mean(durations) * 1000,
+                                                  'n': len(durations), 'samples_ms': [d * 1000 for d in durations]}
+                print('%-18s %-20s %8s %8s %9.2fx' % (case, name, ms(median), ms(statistics.mean(durations)),
+                                                      median / floor))
+            for case, contenders in per.items():
+                names = ('adu_deployment', 'ansible.builtin.ping', 'uri, hand-written')
+                adu, ping, uri = (contenders[n]['median_ms'] for n in names)
+                print('  %s: adu_deployment / ping = %.2f (target <= 1.5, aim 1.3); uri / adu_deployment = %.2f '
+                      '(target >= 1.5)' % (case, adu / ping, uri / adu))
+            figures['per_deployment'] = per
 
-        print('\n2. %d deployments, forks 10, client-secret auth' % args.fan)
-        fan = bench.fan(args.fan)
-        print('%-11s %8s %8s %5s %15s %20s' % ('run', 'wall s', 'changed', 'ok', 'token requests', 'HTTP per deployment'))
-        for row in fan:
-            print('%-11s %8.1f %8d %5d %15d %20.2f' % (row['run'], row['wall_s'], row['changed'], row['ok'],
-                                                       row['token_requests'], row['http_per_deployment']))
-        print('  targets: 1 token request; 2 HTTP requests per deployment when canceling, 1 when already canceled')
-        figures['fan'] = fan
+            print('\n2. %d deployments, forks 10, client-secret auth' % args.fan)
+            fan = bench.fan(args.fan)
+            print('%-11s %8s %8s %5s %15s %20s' % ('run', 'wall s', 'changed', 'ok', 'token requests',
+                                                    'HTTP per deployment'))
+            for row in fan:
+                print('%-11s %8.1f %8d %5d %15d %20.2f' % (row['run'], row['wall_s'], row['changed'], row['ok'],
+                                                           row['token_requests'], row['http_per_deployment']))
+            print('  targets: 1 token request; 2 HTTP requests per deployment when canceling, 1 when already canceled')
+            figures['fan'] = fan
 
-        print('\n3. Import cost of the module (python -X importtime, cumulative ms)')
-        imports = bench.imports()
-        for label, data in imports.items():
-            print('  %-13s basic %.0f, requests %.0f, our module_utils %.0f; loaded: %s' % (
-                label, data['ms']['ansible.module_utils.basic'], data['ms']['requests'],
-                data['ms']['ansible_collections.adu.device_update.plugins.module_utils._common'],
-                ', '.join('%s=%s' % kv for kv in sorted(data['loaded'].items()))))
-        figures['imports'] = imports
+            print('\n3. Import cost of the module (python -X importtime, cumulative ms)')
+            imports = bench.imports()
+            for label, data in imports.items():
+                print('  %-13s basic %.0f, requests %.0f, our module_utils %.0f; loaded: %s' % (
+                    label, data['ms']['ansible.module_utils.basic'], data['ms']['requests'],
+                    data['ms']['ansible_collections.adu.device_update.plugins.module_utils._common'],
+                    ', '.join('%s=%s' % kv for kv in sorted(data['loaded'].items()))))
+            figures['imports'] = imports
 
-        sizes = [int(s) for s in args.growth.split(',') if s]
-        print('\n4. Cost growth: adu_deployment ms per deployment by play size')
-        growth = bench.growth(sizes)
-        for size, median, mean in growth:
-            print('  %6d deployments: median %s, mean %s' % (size, ms(median), ms(mean)))
-        figures['growth'] = [{'deployments': s, 'median_ms': m * 1000, 'mean_ms': a * 1000} for s, m, a in growth]
+            sizes = [int(s) for s in args.growth.split(',') if s]
+            print('\n4. Cost growth: adu_deployment ms per deployment by play size')
+            growth = bench.growth(sizes)
+            for size, median, mean in growth:
+                print('  %6d deployments: median %s, mean %s' % (size, ms(median), ms(mean)))
+            figures['growth'] = [{'deployments': s, 'median_ms': m * 1000, 'mean_ms': a * 1000}
+                                 for s, m, a in growth]
 
         if args.stop:
             print('\n5. Emergency stop: %d deployments of one instance, 6 cancels per %.0f s window, pacing on'
@@ -331,7 +335,7 @@ def main():
     if args.json:
         with open(args.json, 'w') as handle:
             json.dump(figures, handle, indent=1)
-    if args.plot:
+    if args.plot and 'per_deployment' in figures:
         plot(figures, args.plot)
     return 0
 

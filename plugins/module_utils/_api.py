@@ -14,25 +14,31 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 try:
-    from urllib.parse import urljoin
+    from urllib.parse import quote, urljoin
 except ImportError:  # pragma: no cover - Python 2 is not supported
-    urljoin = None
+    quote = urljoin = None
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of, path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 from ansible_collections.adu.device_update.plugins.module_utils._wire import (
+    ga_deployment_body,
     normalize_deployment,
+    normalize_device_state,
     normalize_group_status,
     normalize_status,
     page_items,
+    seed_deployment_body,
 )
 
 DEFAULT_GA_API_VERSION = '2022-10-01'
 # The most pages one listing follows; a service that links on past this is looping.
 MAX_PAGES = 100
-# The per-instance budget a cancel or retry counts against (the service's ProcessSubgroupDeployment).
+# The per-instance budgets writes count against: the service's ProcessSubgroupDeployment (cancel and
+# retry), CreateOrUpdateDeployment and DeleteDeployment.
 DEPLOYMENT_ACTION = 'deployment_action'
+CREATE = 'create'
+DELETE = 'delete'
 
 
 class _Api:
@@ -49,14 +55,39 @@ class _Api:
     def describe(self, deployment_id):
         return 'deployment %s' % deployment_id
 
-    def _call(self, method, url, describe, missing, safe_to_repeat=True, pace=None):
+    def _call(self, method, url, describe, missing, safe_to_repeat=True, pace=None, body=None):
         try:
-            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace).body
+            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace, body=body).body
         except AduError as exc:
             if exc.status_code == 404:
                 exc.message = '%s not found in %s (%s)' % (missing, self.where(), exc.message)
                 exc.args = (exc.message,)
             raise
+
+    def find_deployment(self, deployment_id, *args):
+        """get_deployment(), or None when the service does not have it (404)."""
+        try:
+            return self.get_deployment(deployment_id, *args)
+        except AduError as exc:
+            if exc.status_code == 404:
+                return None
+            raise
+
+    def _pages(self, url, describe, missing, what):
+        """The items of every page, following nextLink: same scheme, host and port as the service,
+        never a URL seen before, at most MAX_PAGES pages."""
+        items, seen = [], set()
+        while url:
+            seen.add(url)
+            page_values, next_link = page_items(self._call('GET', url, describe, missing), what)
+            items.extend(page_values)
+            if next_link is None:
+                break
+            url = follow_link(self.base_url, next_link, describe)
+            if url in seen or len(seen) >= MAX_PAGES:
+                raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
+                               % (describe, 'a nextLink already followed' if url in seen else 'a nextLink', len(seen)))
+        return items
 
 
 class SeedApi(_Api):
@@ -81,6 +112,26 @@ class SeedApi(_Api):
         return normalize_deployment(self._call(
             'POST', '%s?action=%s' % (self.deployment_url(deployment_id), action), '%s of %s' % (action, name), name,
             safe_to_repeat=False, pace=DEPLOYMENT_ACTION))
+
+    def create(self, deployment_id, desired):
+        """PUT the deployment; returns it as the service answered."""
+        name = self.describe(deployment_id)
+        return normalize_deployment(self._call(
+            'PUT', self.deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,
+            body=seed_deployment_body(deployment_id, desired)))
+
+    def delete(self, deployment_id):
+        """DELETE the deployment (200 with an empty body)."""
+        name = self.describe(deployment_id)
+        self._call('DELETE', self.deployment_url(deployment_id), 'deleting ' + name, name, safe_to_repeat=False,
+                   pace=DELETE)
+
+    def device_states(self, deployment_id):
+        """Every device of the deployment with its state (the seed API has no filter: callers filter)."""
+        name = self.describe(deployment_id)
+        what = 'the device states of ' + name
+        return [normalize_device_state(item, what='a device of ' + name) for item in self._pages(
+            self.deployment_url(deployment_id) + '/devicestates', 'reading ' + what, name, what)]
 
 
 class GaApi(_Api):
@@ -125,28 +176,35 @@ class GaApi(_Api):
             'POST', self._deployment_url(deployment_id, device_class_id, ':' + action), '%s of %s' % (action, name),
             name, safe_to_repeat=False, pace=DEPLOYMENT_ACTION))
 
+    def create(self, deployment_id, desired):
+        """PUT the group deployment (the service splits it into subgroups); returns it as answered."""
+        name = describe_subgroup(deployment_id)
+        return normalize_deployment(self._call(
+            'PUT', self._deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,
+            body=ga_deployment_body(deployment_id, self.group_id, desired)))
+
+    def delete(self, deployment_id, device_class_id=None):
+        """DELETE the group deployment, or one subgroup's (204, no body)."""
+        name = describe_subgroup(deployment_id, device_class_id)
+        self._call('DELETE', self._deployment_url(deployment_id, device_class_id), 'deleting ' + name, name,
+                   safe_to_repeat=False, pace=DELETE)
+
+    def device_states(self, deployment_id, device_class_id, device_state=None):
+        """The devices of one subgroup, in device_state when given (the service filters)."""
+        name = describe_subgroup(deployment_id, device_class_id)
+        what = 'the device states of ' + name
+        url = self._deployment_url(deployment_id, device_class_id, '/devicestates')
+        if device_state is not None:
+            url += '&filter=' + quote("deviceState eq '%s'" % device_state, safe='')
+        return [normalize_device_state(item, device_class_id, 'a device of ' + name) for item in self._pages(
+            url, 'reading ' + what, name, what)]
+
     def list_deployments(self):
         """Every deployment of the group, following nextLink on the same service only."""
         what = 'the deployments of group %s' % self.group_id
         url = '%s/deployments?api-version=%s' % (self._group_url(), self.api_version)
         return [normalize_deployment(item, 'a deployment in ' + what) for item in self._pages(
             url, 'listing ' + what, 'group %s' % self.group_id, what)]
-
-    def _pages(self, url, describe, missing, what):
-        """The items of every page, following nextLink: same scheme, host and port as the service,
-        never a URL seen before, at most MAX_PAGES pages."""
-        items, seen = [], set()
-        while url:
-            seen.add(url)
-            page_values, next_link = page_items(self._call('GET', url, describe, missing), what)
-            items.extend(page_values)
-            if next_link is None:
-                break
-            url = follow_link(self.base_url, next_link, describe)
-            if url in seen or len(seen) >= MAX_PAGES:
-                raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
-                               % (describe, 'a nextLink already followed' if url in seen else 'a nextLink', len(seen)))
-        return items
 
 
 def follow_link(base_url, link, describe):
@@ -182,3 +240,6 @@ class SubgroupView:
 
     def act(self, deployment_id, action):
         return self.api.act(deployment_id, action, self.device_class_id)
+
+    def find_deployment(self, deployment_id):
+        return self.api.find_deployment(deployment_id, self.device_class_id)

@@ -280,19 +280,20 @@ class HttpClient:
                 return resp
             backoff.wait(wait)
 
-    def request(self, method, url, describe, safe_to_repeat=True, pace=None):
+    def request(self, method, url, describe, safe_to_repeat=True, pace=None, body=None):
         """Send an authenticated request and return a Response with a JSON body.
 
         safe_to_repeat=False (writes) resends only when the service certainly did not act: 429 or a
         refused connection. pace: the write operation whose per-instance budget this request takes a
         slot of (see _pacing); a 429 to it waits a whole window, keeping its place in the queue.
+        body: a dict sent as JSON (a PUT).
         """
         try:
-            return self._request(method, url, describe, safe_to_repeat, pace)
+            return self._request(method, url, describe, safe_to_repeat, pace, body)
         except AduError as exc:
             raise exc.scrub(self.redactor)
 
-    def _request(self, method, url, describe, safe_to_repeat, pace):
+    def _request(self, method, url, describe, safe_to_repeat, pace, body):
         if self.origin is not None and origin_of(url) != self.origin:
             raise AduError('%s: not sending the bearer token to %s, which is not the service (%s://%s:%d)'
                            % (describe, shown(url, 200), self.origin[0], self.origin[1], self.origin[2]), url=None,
@@ -305,10 +306,14 @@ class HttpClient:
             if self.credential is not None:
                 headers['Authorization'] = 'Bearer %s' % self.redactor.add(
                     self.credential.get_token(self, force_refresh=refreshed))
-            if method in ('POST', 'DELETE'):
+            data = None
+            if body is not None:
+                data = json.dumps(body).encode('utf-8')
+                headers['Content-Type'] = 'application/json'
+            elif method in ('POST', 'PUT', 'DELETE'):
                 headers['Content-Length'] = '0'
             try:
-                resp = self.send(method, url, headers=headers)
+                resp = self.send(method, url, headers=headers, data=data)
             except (RequestException, _BodyError) as exc:
                 unsent = _never_reached_service(exc)
                 if safe_to_repeat or unsent:
@@ -345,16 +350,16 @@ class HttpClient:
                 raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, retry_after)
             if resp.status_code >= 300:
                 raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, None)
-            body = self._json_object(resp)
-            if body is None and safe_to_repeat:
+            answer = self._json_object(resp)
+            if answer is None and safe_to_repeat:
                 # A truncated or mangled answer to a read (a proxy, a reset) is worth asking again.
                 wait = backoff.next_wait()
                 if wait is not None:
                     backoff.wait(wait)
                     continue
-            if body is None:
+            if answer is None:
                 raise self._body_error(resp, method, url, describe, safe_to_repeat)
-            return Response(resp.status_code, body, resp.headers)
+            return Response(resp.status_code, answer, resp.headers)
 
     def _slot(self, pace, not_before, method, url, describe, throttled=None):
         """Wait for a write slot of `pace` (None: not a paced request); a timeout is an AduError."""

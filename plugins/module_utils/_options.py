@@ -21,6 +21,7 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps the import sanity test calm
     quote = urlsplit = None
 
+from ansible_collections.adu.device_update.plugins.module_utils._plan import instant
 from ansible_collections.adu.device_update.plugins.module_utils._redact import is_hidden_char
 
 PUBLIC_SERVICE_DOMAIN = 'api.adu.microsoft.com'
@@ -138,7 +139,8 @@ def validate_endpoint(value, option='endpoint', allow_http=True):
     if port == 0:
         raise OptionError(option, '%s; the port must be a number from 1 to 65535' % accepted)
     if origin_of(value) is None:
-        raise OptionError(option, '%s (got %s, which the HTTP stack would read differently)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s (got %s, which the HTTP stack would read differently)'
+                          % (accepted, _shown(value)))
     return '%s://%s' % (parts.scheme, parts.netloc.lower())
 
 
@@ -244,3 +246,58 @@ def read_regular_file(option, path, limit=FILE_SIZE_LIMIT):
     if len(data) > limit:  # it grew between the check and the read
         raise OptionError(option, '%s is larger than %d bytes' % (path, limit))
     return data
+
+
+def validate_start_date_time(value):
+    """start_date_time: ISO 8601 with an offset, so that it means one instant wherever the task runs."""
+    if instant(value) is None:
+        raise OptionError('start_date_time', 'must be an ISO 8601 date and time with an offset, like '
+                          '2026-11-25T08:00:00Z or 2026-11-25T09:00:00+01:00 (got %s)' % _shown(value))
+    return value
+
+
+DOWNLOAD_SECURITY_API_VERSION = '2026-06-01'
+
+
+def desired_deployment(params, ga, api_version):
+    """What state present declares, checked before any request: update, start_date_time, device_group
+    (seed API), rollback_policy and download_security (GA API). None for the other states."""
+    if params['state'] != 'present':
+        return None
+    if params.get('update') is None:
+        raise OptionError('update', 'is required with state present: {provider, name, version} of the update to deploy')
+    for option in ('provider', 'name', 'version'):
+        validate_deployment_id(params['update'][option], 'update.%s' % option)
+    if params.get('start_date_time') is not None:
+        validate_start_date_time(params['start_date_time'])
+    if params.get('device_class_id') is not None:
+        raise OptionError('device_class_id', 'is not for state present: a deployment is created for the whole group '
+                          '(group_id); the service splits it by device class')
+    policy = params.get('rollback_policy')
+    if ga:
+        if params.get('device_group') is not None:
+            raise OptionError('device_group', 'is for the 2020-09-01 preview API; on the GA API the group is group_id')
+    else:
+        if params.get('device_group') is None:
+            raise OptionError('device_group', 'is required with state present on the 2020-09-01 preview API: the '
+                              'device group the deployment targets (or give group_id for the GA API)')
+        validate_deployment_id(params['device_group'], 'device_group')
+        if policy is not None:
+            raise OptionError('rollback_policy', 'is only on the GA API: give group_id as well')
+    if policy is not None:
+        for option in ('provider', 'name', 'version'):
+            validate_deployment_id(policy['update'][option], 'rollback_policy.update.%s' % option)
+        validate_range('rollback_policy.failed_percentage', policy['failed_percentage'], (0, 100))
+        validate_range('rollback_policy.failed_count', policy['failed_count'], (0, 2 ** 31))
+    if params.get('download_security') is not None and (not ga or api_version != DOWNLOAD_SECURITY_API_VERSION):
+        raise OptionError('download_security', 'needs the GA API with api_version %s (got %s)' % (
+            DOWNLOAD_SECURITY_API_VERSION, 'no group_id' if not ga else api_version))
+    return {
+        'update': dict((k, params['update'][k]) for k in ('provider', 'name', 'version')),
+        'start_date_time': params.get('start_date_time'),
+        'device_group': params.get('device_group'),
+        'rollback_policy': None if policy is None else {
+            'update': dict((k, policy['update'][k]) for k in ('provider', 'name', 'version')),
+            'failed_percentage': policy['failed_percentage'], 'failed_count': policy['failed_count']},
+        'download_security': params.get('download_security'),
+    }

@@ -11,9 +11,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 from collections import namedtuple
 
-STATES = ('canceled', 'retried')
+STATES = ('canceled', 'retried', 'present', 'absent')
+# ISO 8601 date and time with an offset, fractions of any length (the service sends 7 digits).
+_INSTANT = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})')
+_DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 class PlanError(Exception):
@@ -96,3 +100,90 @@ def diff_flags(before, after):
         'before': dict((k, before.get(k, False)) for k in keys),
         'after': dict((k, after.get(k, False)) for k in keys),
     }
+
+
+
+def instant(value):
+    """A point in time from ISO 8601 with an offset, as 100-nanosecond ticks since 1970 UTC; None if
+    it is not one. `...5770502Z` and `...5770502+00:00` are the same instant."""
+    match = _INSTANT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 61):
+        return None
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (year - 1970) * 365 + _leap_days(year) + _DAYS_BEFORE_MONTH[month - 1] + (1 if leap and month > 2 else 0)
+    seconds = (days + day - 1) * 86400 + hour * 3600 + minute * 60 + second
+    offset = match.group(8)
+    if offset not in ('Z', 'z'):
+        sign = -1 if offset[0] == '-' else 1
+        digits = offset[1:].replace(':', '')
+        seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+    fraction = (match.group(7) or '').ljust(7, '0')[:7]
+    return seconds * 10 ** 7 + int(fraction)
+
+
+def _leap_days(year):
+    """Leap days between 1970-01-01 and the first day of year."""
+    def before(y):
+        y -= 1
+        return y // 4 - y // 100 + y // 400
+    return before(year) - before(1970)
+
+
+def _same(field, current, wanted):
+    if field == 'start_date_time':
+        return instant(current) is not None and instant(current) == instant(wanted)
+    if field == 'download_security':
+        return (current or 'https') == wanted  # the service's default when the deployment does not say
+    if field == 'rollback_policy':
+        if not isinstance(current, dict):
+            return False
+        return (current.get('update') == wanted['update'] and _number(current.get('failed_count')) ==
+                _number(wanted['failed_count']) and _number(current.get('failed_percentage')) ==
+                _number(wanted['failed_percentage']))
+    return current == wanted
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def differences(desired, current):
+    """(field, current, wanted) for every field the task gives whose meaning differs from the deployment's
+    (deployment_view() of it). Fields the task leaves out, and fields the service adds, are not compared."""
+    found = []
+    for field in ('update', 'device_group', 'start_date_time', 'rollback_policy', 'download_security'):
+        wanted = desired.get(field)
+        if wanted is not None and not _same(field, current.get(field), wanted):
+            found.append((field, current.get(field), wanted))
+    return found
+
+
+def plan_presence(state, deployment, desired=None, current=None, name='deployment'):
+    """present: create when absent, nothing when the same, PlanError naming each difference otherwise.
+    absent: nothing when absent, else delete (the service cancels first where it is still active).
+
+    deployment is the normalised deployment or None when the service does not have it; current is its
+    deployment_view()."""
+    if state == 'present':
+        if deployment is None:
+            return Plan('create', '%s created' % name, '%s would be created (check mode)' % name)
+        diffs = differences(desired, current)
+        if diffs:
+            raise PlanError('%s exists and differs from the task in %s; nothing was changed: a running rollout is '
+                            'not changed in place, use a new deployment_id (or state: absent first)' % (
+                                name, '; '.join('%s: it has %s, the task wants %s' % d for d in diffs)), deployment)
+        msg = '%s is present as declared' % name
+        if deployment['is_canceled']:
+            msg += ', but canceled'
+        return _noop(msg)
+    if state == 'absent':
+        if deployment is None:
+            return _noop('%s is absent' % name)
+        return Plan('delete', '%s deleted' % name, '%s would be deleted (check mode)' % name)
+    raise ValueError('unknown state %r' % (state,))

@@ -11,15 +11,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._plan import (
     PlanError,
+    differences,
     diff_flags,
     needs_status,
     plan,
+    plan_presence,
     predicted_after,
     took_effect,
 )
+from ansible_collections.adu.device_update.plugins.module_utils._wire import DEVICE_STATES, deployment_view
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import settled, wait_until_settled
 
 
@@ -36,8 +41,9 @@ class DeploymentService:
     def __init__(self, api):
         self.api = api
 
-    def ensure(self, deployment_id, state, force=False, check_mode=False):
-        before = self.api.get_deployment(deployment_id)
+    def ensure(self, deployment_id, state, force=False, check_mode=False, before=None):
+        """Bring the deployment to `state`; `before`: the deployment when the caller has just read it."""
+        before = before if before is not None else self.api.get_deployment(deployment_id)
         status = self.api.get_status(deployment_id) if needs_status(state, before) else None
         decision = plan(state, before, status, force, self.api.describe(deployment_id))
         result = {'changed': decision.action is not None, 'msg': decision.msg, 'deployment': before}
@@ -69,7 +75,7 @@ class DeploymentService:
     def wait(self, result, deployment_id, state, waiter):
         """After ensure(): poll the status until it settles (see settled())."""
         return wait_until_settled(result, waiter, lambda: self.api.get_status(deployment_id),
-                     lambda status: settled(state, status), deployment_id)
+                                  lambda status: settled(state, status), deployment_id)
 
     def _confirm(self, deployment_id, action, before, exc):
         """After a cancel/retry whose outcome is unknown, read the deployment back.
@@ -114,8 +120,8 @@ class GroupDeploymentService:
         self.api = api
         self.subgroup_view = subgroup_view  # (api, device_class_id) -> an API object for one subgroup
 
-    def ensure(self, deployment_id, state, force=False, check_mode=False, device_class_id=None):
-        group = self.api.get_deployment(deployment_id)
+    def ensure(self, deployment_id, state, force=False, check_mode=False, device_class_id=None, group=None):
+        group = group if group is not None else self.api.get_deployment(deployment_id)
         if state == 'retried' and group['is_canceled']:
             plan(state, group)  # raises PlanError: a canceled deployment cannot be retried
         classes = [device_class_id] if device_class_id else list(group.get('device_class_subgroups') or [])
@@ -181,3 +187,147 @@ def read_deployment(api, deployment_id, group=False, device_class_id=None):
             {'device_class_id': s.get('device_class_id'), 'status': s}
             for s in result['status']['subgroup_status'] if device_class_id in (None, s.get('device_class_id'))]
     return result
+
+
+class PresenceService:
+    """state present and absent: create a deployment as declared, or cancel (where still active) and delete it.
+
+    api: SeedApi, or GaApi for a group deployment (or one subgroup's, with device_class_id, for absent).
+    Makes one read, then at most the writes the decision needs; a lost answer to a PUT or DELETE is
+    settled by reading back, never by sending it again.
+    """
+
+    def __init__(self, api, cancel_service):
+        self.api = api
+        self.cancel_service = cancel_service  # a DeploymentService or GroupDeploymentService on the same target
+
+    def _name(self, deployment_id, device_class_id=None):
+        return describe_target(self.api, deployment_id, device_class_id)
+
+    def _find(self, deployment_id, device_class_id):
+        if device_class_id is None:
+            return self.api.find_deployment(deployment_id)
+        return self.api.find_deployment(deployment_id, device_class_id)
+
+    def ensure(self, deployment_id, state, desired=None, check_mode=False, device_class_id=None):
+        name = self._name(deployment_id, device_class_id)
+        before = self._find(deployment_id, device_class_id)
+        current = deployment_view(before) if before is not None else None
+        decision = plan_presence(state, before, desired, current, name)
+        result = {'changed': decision.action is not None, 'msg': decision.msg, 'deployment': before or {}}
+        if state == 'present' and before is not None and before['is_canceled']:
+            result['warning'] = ('%s matches the task but is canceled: it will not roll out again; use a new '
+                                 'deployment_id to deploy' % name)
+        after_view = _declared(desired) if state == 'present' else {}
+        result['diff'] = {'before': _shown_view(current), 'after': _shown_view(current) if decision.action is None
+                          else after_view}
+        if decision.action is None:
+            return result
+        if check_mode:
+            result['msg'] = decision.check_msg
+            if decision.action == 'delete':
+                result['msg'] += self._cancel_note(before, device_class_id)
+            return result
+        if decision.action == 'create':
+            result['deployment'] = self._create(deployment_id, desired)
+            result['diff']['after'] = _shown_view(deployment_view(result['deployment']))
+        else:
+            note = self._cancel_note(before, device_class_id)
+            self._cancel_first(deployment_id, before, device_class_id)
+            self._delete(deployment_id, device_class_id)
+            result['msg'] += note
+            result['deployment'] = {}
+        return result
+
+    @staticmethod
+    def _cancel_note(before, device_class_id):
+        if before['is_canceled']:
+            return ''
+        return ' (canceled first)' if device_class_id or not before.get('device_class_subgroups') else \
+            ' (its active subgroups canceled first)'
+
+    def _cancel_first(self, deployment_id, before, device_class_id):
+        """Cancel what is still active, exactly as state canceled would; a failure stops before the DELETE."""
+        if before['is_canceled']:
+            return
+        if isinstance(self.cancel_service, GroupDeploymentService):
+            outcome = self.cancel_service.ensure(deployment_id, 'canceled', device_class_id=device_class_id,
+                                                 group=None if device_class_id else before)
+            if outcome['failed_subgroups']:
+                raise AduError('%s; not deleted, since a subgroup could not be canceled first' % outcome['msg'])
+        else:
+            self.cancel_service.ensure(deployment_id, 'canceled', before=before)
+
+    def _create(self, deployment_id, desired):
+        if not desired.get('start_date_time'):
+            desired = dict(desired, start_date_time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+        try:
+            return self.api.create(deployment_id, desired)
+        except AduError as exc:
+            if not exc.action_unknown:
+                raise
+            return self._read_back(exc, lambda found: found is not None and not differences(
+                desired, deployment_view(found)), deployment_id, None, 'created as declared')
+
+    def _delete(self, deployment_id, device_class_id):
+        try:
+            if device_class_id is None:
+                self.api.delete(deployment_id)
+            else:
+                self.api.delete(deployment_id, device_class_id)
+        except AduError as exc:
+            if not exc.action_unknown:
+                raise
+            self._read_back(exc, lambda found: found is None, deployment_id, device_class_id, 'gone')
+
+    def _read_back(self, exc, shows, deployment_id, device_class_id, what):
+        """After a PUT or DELETE whose answer was lost: the task succeeds only if a read shows it happened."""
+        try:
+            found = self._find(deployment_id, device_class_id)
+        except AduError as read_exc:
+            exc.message += '; reading the deployment back to check failed too (%s)' % read_exc.message
+            exc.args = (exc.message,)
+            raise exc
+        if shows(found):
+            return found
+        exc.message += '; reading the deployment back does not show it %s (yet)' % what
+        exc.args = (exc.message,)
+        raise exc
+
+
+def describe_target(api, deployment_id, device_class_id=None):
+    if device_class_id is None:
+        return api.describe(deployment_id)
+    return '%s, device class %s' % (api.describe(deployment_id), device_class_id)
+
+
+def _declared(desired):
+    """The after side of --diff for a deployment the task creates: what it declares."""
+    return _shown_view(dict((k, v) for k, v in (desired or {}).items() if v is not None))
+
+
+def _shown_view(view):
+    """A deployment_view() without the fields the deployment does not have, for --diff."""
+    if not view:
+        return {}
+    return dict((k, v) for k, v in view.items() if v is not None)
+
+
+def read_device_states(api, deployment_id, device_state, classes=None):
+    """Every device of a deployment in device_state ('any' for all), following the service's pages.
+
+    classes: on the GA API, the device classes whose subgroups to read (the group deployment names them);
+    None on the seed API.
+    """
+    wanted = None if device_state == 'any' else device_state
+    if classes is None:
+        devices = api.device_states(deployment_id)
+    else:
+        devices = []
+        for device_class_id in classes:
+            devices.extend(api.device_states(deployment_id, device_class_id, wanted))
+    # The seed API cannot filter; on the GA API this holds the service to the filter it was given.
+    return [d for d in devices if wanted is None or d['device_state'] == wanted]
+
+
+DEVICE_STATE_CHOICES = DEVICE_STATES + ('any',)

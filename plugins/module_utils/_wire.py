@@ -113,7 +113,8 @@ def _count(value, field, what):
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        raise WireError('the service sent %s whose %s is not a device count (%s)' % (what, field, shown(repr(value), 60)))
+        raise WireError('the service sent %s whose %s is not a device count (%s)'
+                        % (what, field, shown(repr(value), 60)))
     return value
 
 
@@ -192,3 +193,91 @@ def page_items(page, what):
         raise WireError('the service sent a page of %s whose nextLink is not a string (%s)'
                         % (what, shown(repr(next_link), 60)))
     return items, next_link or None
+
+
+DEVICE_STATES = ('Failed', 'InProgress', 'Succeeded', 'Canceled')
+
+
+def normalize_device_state(raw, device_class_id=None, what='a device state'):
+    """One device of a deployment: device_id, device_state, retry_count, moved_on_to_new_deployment
+    (and device_class_id on the GA API); unknown fields are passed through in snake_case."""
+    device = _object(raw, what)
+    if not isinstance(device.get('device_id'), str):
+        raise WireError('the service sent %s without a device id' % what)
+    if not isinstance(device.get('device_state'), str):
+        raise WireError('the service sent %s whose device_state is not a string' % what)
+    device['retry_count'] = _count(device.get('retry_count'), 'retry_count', what)
+    device['moved_on_to_new_deployment'] = _flag(device.get('moved_on_to_new_deployment'),
+                                                 'moved_on_to_new_deployment', what)
+    if device_class_id is not None:
+        device['device_class_id'] = device_class_id
+    return device
+
+
+def update_id_body(update):
+    """{provider, name, version} as the service names them."""
+    return {'provider': update['provider'], 'name': update['name'], 'version': update['version']}
+
+
+def seed_deployment_body(deployment_id, desired):
+    """The 2020-09-01 preview PUT body, as the recorded exchange shows it."""
+    return {
+        'deploymentId': deployment_id,
+        'deploymentType': 'Complete',
+        'startDateTime': desired['start_date_time'],
+        'deviceGroupType': 'DeviceGroupDefinitions',
+        'deviceGroupDefinition': [desired['device_group']],
+        'updateId': update_id_body(desired['update']),
+    }
+
+
+def ga_deployment_body(deployment_id, group_id, desired):
+    """The GA PUT body: {deploymentId, startDateTime, groupId, update: {updateId}, rollbackPolicy?,
+    downloadSecurity?}."""
+    body = {
+        'deploymentId': deployment_id,
+        'startDateTime': desired['start_date_time'],
+        'groupId': group_id,
+        'update': {'updateId': update_id_body(desired['update'])},
+    }
+    policy = desired.get('rollback_policy')
+    if policy:
+        body['rollbackPolicy'] = {
+            'update': {'updateId': update_id_body(policy['update'])},
+            'failure': {'devicesFailedPercentage': policy['failed_percentage'],
+                        'devicesFailedCount': policy['failed_count']},
+        }
+    if desired.get('download_security'):
+        body['downloadSecurity'] = desired['download_security']
+    return body
+
+
+def deployment_view(deployment):
+    """What a deployment declares, in the terms of adu_deployment's options: update, start_date_time,
+    device_group (seed API), rollback_policy and download_security (GA). Fields absent on the wire are None."""
+    update = deployment.get('update_id')
+    if update is None and isinstance(deployment.get('update'), dict):
+        update = deployment['update'].get('update_id')
+    view = {'update': _update_of(update), 'start_date_time': deployment.get('start_date_time')}
+    groups = deployment.get('device_group_definition')
+    view['device_group'] = groups[0] if isinstance(groups, list) and len(groups) == 1 else groups
+    policy = deployment.get('rollback_policy')
+    if isinstance(policy, dict):
+        failure = policy.get('failure') if isinstance(policy.get('failure'), dict) else {}
+        policy_update = policy.get('update') if isinstance(policy.get('update'), dict) else {}
+        view['rollback_policy'] = {
+            'update': _update_of(policy_update.get('update_id')),
+            'failed_percentage': failure.get('devices_failed_percentage'),
+            'failed_count': failure.get('devices_failed_count'),
+        }
+    else:
+        view['rollback_policy'] = None
+    view['download_security'] = deployment.get('download_security')
+    return view
+
+
+def _update_of(update_id):
+    """provider, name, version of an updateId (its undocumented internalId left out)."""
+    if not isinstance(update_id, dict):
+        return None
+    return dict((k, update_id.get(k)) for k in ('provider', 'name', 'version'))

@@ -9,11 +9,15 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: adu_deployment
-short_description: Cancel an Azure Device Update deployment or retry its failed devices, idempotently
+short_description: Create, cancel, retry or delete an Azure Device Update deployment, idempotently
 version_added: 1.0.0
 description:
-  - Brings a Device Update for IoT Hub deployment to O(state=canceled) or O(state=retried).
+  - Brings a Device Update for IoT Hub deployment to O(state=present), O(state=canceled), O(state=retried) or
+    O(state=absent).
   - Reads the deployment first and sends nothing when nothing would change, so a play can be run again safely.
+  - Every write (create, cancel, retry, delete) takes a slot of the instance's per-operation budget first, shared
+    by every task on the host, so a stop of many deployments finishes under the service's limits
+    (see O(write_rate_limit)).
   - Uses the 2020-09-01 preview management API (C(/deviceupdate/{instance}/v2/management/deployments)) by default,
     or the GA API when O(group_id) is given. On the GA API cancel and retry exist only per device-class subgroup,
     so a group deployment is canceled or retried in every subgroup that needs it, each decided on its own.
@@ -31,9 +35,86 @@ options:
       - V(canceled) cancels the deployment unless it is already canceled.
       - V(retried) retries the deployment on its failed devices. Nothing is sent when its status shows no failed
         device, unless O(force) is set. A canceled deployment cannot be retried; the task fails without sending anything.
+      - V(present) creates the deployment when it does not exist (one PUT). When it exists with the same value for
+        every option the task gives, nothing is sent. When it differs in any of them, the task fails without any
+        write, naming each differing field with its current and wanted value; a running rollout is not changed in
+        place, use a new O(deployment_id). Times are compared by meaning, and fields the service adds are ignored.
+        A canceled deployment that matches is V(ok), with a warning.
+      - V(absent) deletes the deployment when it exists, canceling it first where it is still active (not canceled),
+        as V(canceled) would, in each GA subgroup that needs it. With O(device_class_id), only that subgroup's deployment.
+      - V(present) and V(absent) were added in version 1.1.0.
     type: str
     required: true
-    choices: [canceled, retried]
+    choices: [canceled, retried, present, absent]
+  update:
+    description:
+      - The update to deploy, with O(state=present); required then.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      provider:
+        description: Provider of the update.
+        type: str
+        required: true
+      name:
+        description: Name of the update.
+        type: str
+        required: true
+      version:
+        description: Version of the update.
+        type: str
+        required: true
+  start_date_time:
+    description:
+      - With O(state=present), when the rollout may start, ISO 8601 with an offset, for example V(2026-11-25T08:00:00Z).
+      - Default is now (UTC) when the deployment is created; when not given it is not compared with an existing deployment.
+    type: str
+    version_added: 1.1.0
+  device_group:
+    description:
+      - With O(state=present) on the 2020-09-01 preview API, the device group the deployment targets; required there.
+      - On the GA API the group is O(group_id).
+    type: str
+    version_added: 1.1.0
+  rollback_policy:
+    description:
+      - With O(state=present), GA API only. The service rolls devices back to O(rollback_policy.update) once either
+        threshold is passed.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      update:
+        description: The update to roll back to.
+        type: dict
+        required: true
+        suboptions:
+          provider:
+            description: Provider of the update.
+            type: str
+            required: true
+          name:
+            description: Name of the update.
+            type: str
+            required: true
+          version:
+            description: Version of the update.
+            type: str
+            required: true
+      failed_percentage:
+        description: Percentage of failed devices, 0 to 100, past which devices are rolled back.
+        type: int
+        required: true
+      failed_count:
+        description: Number of failed devices, 0 or more, past which devices are rolled back.
+        type: int
+        required: true
+  download_security:
+    description:
+      - With O(state=present), how devices download the update. Only with O(api_version=2026-06-01).
+      - When not given it is not compared with an existing deployment; the service's default is V(https).
+    type: str
+    choices: [https, http]
+    version_added: 1.1.0
   force:
     description:
       - With O(state=retried), retry even when the status shows no failed devices.
@@ -41,7 +122,8 @@ options:
     default: false
   wait:
     description:
-      - After acting, poll the status until it settles, and return the final status.
+      - With O(state=canceled) or O(state=retried), after acting, poll the status until it settles, and return the
+        final status.
       - V(canceled) settles when the state is C(Canceled) or no device is in progress;
         V(retried) when no device is in progress. The service's status can lag minutes behind an action.
     type: bool
@@ -63,11 +145,15 @@ extends_documentation_fragment:
   - adu.device_update.attributes
 notes:
   - Requests made, at most one token request besides, one GET for a deployment already canceled, a GET and a POST to cancel,
-    two GETs and at most one POST to retry.
+    two GETs and at most one POST to retry, one GET and at most one PUT to create, one GET, a cancel where still
+    active and one DELETE to delete.
   - On the GA API, for each subgroup, one GET of the subgroup deployment, with O(state=retried) one GET of its
     status, and at most one POST; besides one GET of the group deployment.
-  - The service allows 6 cancel or retry calls a minute per instance. Canceling a deployment of 30 subgroups
-    therefore takes about 5 minutes, waiting out C(Retry-After) between calls; raise O(retries) for larger fan-outs.
+  - The service allows 6 cancel or retry calls, 6 creates and 6 deletes a minute per instance. Writes are paced to
+    that budget (O(write_rate_limit)), so canceling a deployment of 30 subgroups takes about 4 minutes, and
+    canceling 24 deployments with any number of forks about 3.
+  - An instance holds at most 100 deployments (20 on the Free tier), canceled ones included; delete finished ones
+    with O(state=absent).
   - Status and device counts can lag behind an action by minutes on the real service.
 seealso:
   - name: Device Update deployments API
@@ -114,6 +200,34 @@ EXAMPLES = r'''
     wait_timeout: 900
   register: canceled
 
+- name: Roll an update out to a device group (GA API), rolling back past 10% failures
+  adu.device_update.adu_deployment:
+    account: contoso
+    instance: blue
+    group_id: fleet-eu
+    deployment_id: fw-2026-11-25
+    state: present
+    update:
+      provider: Contoso
+      name: Gateway
+      version: 2026.11.25
+    start_date_time: "2026-11-25T22:00:00Z"
+    rollback_policy:
+      update:
+        provider: Contoso
+        name: Gateway
+        version: 2026.10.1
+      failed_percentage: 10
+      failed_count: 5
+
+- name: Remove a finished deployment (canceled first if still active)
+  adu.device_update.adu_deployment:
+    account: contoso
+    instance: blue
+    group_id: fleet-eu
+    deployment_id: fw-2026-10-01
+    state: absent
+
 - name: See what a cancel would do, without doing it
   adu.device_update.adu_deployment:
     account: contoso
@@ -136,7 +250,8 @@ deployment:
   description:
     - The deployment after the action (in check mode and when nothing was done, as it was read), keys in snake_case.
     - Keys the service sends beyond those listed here are returned too, in snake_case.
-  returned: success, and when a canceled deployment cannot be retried
+    - Empty after O(state=absent), and with O(state=present) in check mode when it does not exist yet.
+  returned: success, and when a canceled deployment cannot be retried or differs from O(state=present)
   type: dict
   contains:
     deployment_id:
@@ -339,10 +454,18 @@ action_may_have_happened:
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, SubgroupView
 from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._options import desired_deployment, validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._plan import STATES, PlanError
-from ansible_collections.adu.device_update.plugins.module_utils._service import DeploymentService, GroupDeploymentService
+from ansible_collections.adu.device_update.plugins.module_utils._service import (
+    DeploymentService,
+    GroupDeploymentService,
+    PresenceService,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter, WaitTimeout
+
+
+UPDATE_SPEC = dict(provider=dict(type='str', required=True), name=dict(type='str', required=True),
+                   version=dict(type='str', required=True))
 
 
 def main():
@@ -354,6 +477,14 @@ def main():
             wait=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=600),
             wait_interval=dict(type='float', default=15.0),
+            update=dict(type='dict', options=UPDATE_SPEC),
+            start_date_time=dict(type='str'),
+            device_group=dict(type='str'),
+            rollback_policy=dict(type='dict', options=dict(
+                update=dict(type='dict', required=True, options=UPDATE_SPEC),
+                failed_percentage=dict(type='int', required=True),
+                failed_count=dict(type='int', required=True))),
+            download_security=dict(type='str', choices=['https', 'http']),
             **TARGET_ARGSPEC
         ),
         supports_check_mode=True,
@@ -361,19 +492,27 @@ def main():
     params = module.params
     api = module.target_api()
     deployment_id = module.deployment_id(api)
+    ga = isinstance(api, GaApi)
     module.run(lambda: (validate_range('wait_timeout', params['wait_timeout'], (0, 86400)),
                         validate_range('wait_interval', params['wait_interval'], (0.1, 3600))))
-    if isinstance(api, GaApi):
+    desired = module.run(lambda: desired_deployment(params, ga, getattr(api, 'api_version', None)))
+    if ga:
         service = GroupDeploymentService(api, SubgroupView)
         target = dict(device_class_id=params['device_class_id'])
     else:
         service, target = DeploymentService(api), {}
     try:
-        result = module.run(lambda: service.ensure(deployment_id, params['state'], params['force'],
-                                                   module.check_mode, **target))
-        if params['wait'] and not module.check_mode and not result.get('failed_subgroups'):
-            waiter = Waiter(params['wait_timeout'], params['wait_interval'])
-            module.run(lambda: service.wait(result, deployment_id, params['state'], waiter, **target))
+        if params['state'] in ('present', 'absent'):
+            result = module.run(lambda: PresenceService(api, service).ensure(
+                deployment_id, params['state'], desired, module.check_mode, **target))
+            if result.get('warning'):
+                module.warn(result.pop('warning'))
+        else:
+            result = module.run(lambda: service.ensure(deployment_id, params['state'], params['force'],
+                                                       module.check_mode, **target))
+            if params['wait'] and not module.check_mode and not result.get('failed_subgroups'):
+                waiter = Waiter(params['wait_timeout'], params['wait_interval'])
+                module.run(lambda: service.wait(result, deployment_id, params['state'], waiter, **target))
     except PlanError as exc:
         module.fail_json(msg=str(exc), deployment=exc.deployment)
     except WaitTimeout as exc:

@@ -15,6 +15,8 @@ description:
   - With O(deployment_id), returns the deployment and its status; on the GA API (O(group_id) given) also
     the status of each device-class subgroup.
   - On the GA API with O(group_id) and no O(deployment_id), lists the deployments of the group.
+  - With O(deployment_id) and O(device_state), also every device of the deployment in that state, following the
+    service's pages; on the GA API, of every subgroup (or only O(device_class_id)).
   - Never changes anything.
 author:
   - ADU collection maintainers (@adu-device-update)
@@ -23,6 +25,12 @@ options:
     description:
       - ID of the deployment to read. Required on the 2020-09-01 preview API (no O(group_id)).
     type: str
+  device_state:
+    description:
+      - With O(deployment_id), return RV(devices), the devices of the deployment in this state; V(any) for all.
+    type: str
+    choices: [Failed, InProgress, Succeeded, Canceled, any]
+    version_added: 1.1.0
 extends_documentation_fragment:
   - adu.device_update.connection
   - adu.device_update.target
@@ -40,6 +48,19 @@ EXAMPLES = r'''
 - name: Fail when devices failed
   ansible.builtin.assert:
     that: rollout.status.devices_completed_failed_count == 0
+
+- name: Which devices failed?
+  adu.device_update.adu_deployment_info:
+    account: contoso
+    instance: blue
+    group_id: fleet-eu
+    deployment_id: fw-2026-11-25
+    device_state: Failed
+  register: failed
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ failed.devices | map(attribute='device_id') | list }}"
 
 - name: List the deployments of a device group (GA API)
   adu.device_update.adu_deployment_info:
@@ -79,6 +100,38 @@ subgroups:
       type: dict
       returned: always
       sample: {"deployment_state": "Active", "devices_completed_failed_count": 2}
+devices:
+  description: The devices of the deployment in O(device_state), from every page the service sent.
+  returned: when O(deployment_id) and O(device_state) are given
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    device_id:
+      description: ID of the device.
+      type: str
+      returned: always
+      sample: dpokluda-test
+    device_state:
+      description: C(Failed), C(InProgress), C(Succeeded) or C(Canceled).
+      type: str
+      returned: always
+      sample: Failed
+    retry_count:
+      description: How many times the deployment was retried on this device.
+      type: int
+      returned: always
+      sample: 0
+    moved_on_to_new_deployment:
+      description: Whether the device has moved on to a newer deployment.
+      type: bool
+      returned: always
+      sample: false
+    device_class_id:
+      description: Device class of the subgroup the device is in.
+      type: str
+      returned: on the GA API
+      sample: c61300e6b3da62926c23d92519ea3f2e73116e71
 deployments:
   description: GA API only. The deployments of the group, keys in snake_case.
   returned: when O(group_id) is given without O(deployment_id)
@@ -89,11 +142,17 @@ deployments:
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi
 from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._service import read_deployment
+from ansible_collections.adu.device_update.plugins.module_utils._service import (
+    DEVICE_STATE_CHOICES,
+    read_deployment,
+    read_device_states,
+)
 
 
 def main():
-    module = AduModule(argument_spec=dict(deployment_id=dict(type='str'), **TARGET_ARGSPEC),
+    module = AduModule(argument_spec=dict(deployment_id=dict(type='str'),
+                                          device_state=dict(type='str', choices=list(DEVICE_STATE_CHOICES)),
+                                          **TARGET_ARGSPEC),
                        supports_check_mode=True)
     api = module.target_api()
     group = isinstance(api, GaApi)
@@ -102,8 +161,17 @@ def main():
         module.fail_json(msg='deployment_id: required on the 2020-09-01 preview API; give group_id to list the '
                              'deployments of a device group on the GA API')
     if deployment_id is None:
+        if module.params['device_state'] is not None:
+            module.fail_json(msg='device_state: needs deployment_id, the deployment whose devices to list')
         module.exit_json(changed=False, deployments=module.run(api.list_deployments))
-    result = module.run(lambda: read_deployment(api, deployment_id, group, module.params['device_class_id']))
+    device_class_id = module.params['device_class_id']
+    result = module.run(lambda: read_deployment(api, deployment_id, group, device_class_id))
+    if module.params['device_state'] is not None:
+        classes = None
+        if group:
+            classes = [device_class_id] if device_class_id else result['deployment'].get('device_class_subgroups') or []
+        result['devices'] = module.run(lambda: read_device_states(api, deployment_id, module.params['device_state'],
+                                                                  classes))
     module.exit_json(changed=False, **result)
 
 
