@@ -31,8 +31,16 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(CURDIR) $@
 
-demo: venv tree
-	$(TEST_ENV) bash scripts/demo.sh
+# The demo installs only what it needs (ansible-core, the modules' runtime, the emulator's TLS helper).
+DEMO_VENV := .venv-demo
+$(DEMO_VENV)/.installed: requirements.txt tests/requirements-demo.txt
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-demo.txt
+	touch $@
+
+demo: $(DEMO_VENV)/.installed tree
+	PATH="$(CURDIR)/$(DEMO_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" \
+	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" bash scripts/demo.sh
 
 unit: venv tree
 	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit
@@ -115,4 +123,4 @@ bench: venv tree
 	$(TEST_ENV) $(BIN)/python scripts/bench.py --json $(BUILD)/bench/results.json --plot $(BUILD)/bench/performance.png
 
 clean:
-	rm -rf $(BUILD) $(VENV) .pytest_cache .hypothesis .coverage*
+	rm -rf $(BUILD) $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache .hypothesis .coverage*

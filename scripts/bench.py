@@ -287,8 +287,8 @@ def main():
 
             print('\n2. %d deployments, forks 10, client-secret auth' % args.fan)
             fan = bench.fan(args.fan)
-            print('%-11s %8s %8s %5s %15s %20s' % ('run', 'wall s', 'changed', 'ok', 'token requests',
-                                                    'HTTP per deployment'))
+            columns = ('run', 'wall s', 'changed', 'ok', 'token requests', 'HTTP per deployment')
+            print('%-11s %8s %8s %5s %15s %20s' % columns)
             for row in fan:
                 print('%-11s %8.1f %8d %5d %15d %20.2f' % (row['run'], row['wall_s'], row['changed'], row['ok'],
                                                            row['token_requests'], row['http_per_deployment']))
@@ -315,8 +315,9 @@ def main():
         if args.stop:
             print('\n5. Emergency stop: %d deployments of one instance, 6 cancels per %.0f s window, pacing on'
                   % (args.stop, args.stop_window))
-            print('%-9s %-12s %8s %8s %7s %7s %9s %10s %13s' % ('mode', 'Retry-After', 'wall s', 'floor s', 'ratio',
-                                                                 'failed', 'canceled', '429 seen', 'extra writes'))
+            columns = ('mode', 'Retry-After', 'wall s', 'floor s', 'ratio', 'failed', 'canceled', '429 seen',
+                       'extra writes')
+            print('%-9s %-12s %8s %8s %7s %7s %9s %10s %13s' % columns)
             stops = []
             for mode in ('forks 10', 'loop'):
                 for retry_after in (False, True):

@@ -23,8 +23,8 @@ PY
 export AZURE_AUTHORITY_HOST="$url" XDG_CACHE_HOME="$work/cache" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 
 play=(ansible-playbook -i "$root/docs/examples/inventory.ini" "$root/docs/examples/demo.yml" -e "adu_endpoint=$url" -e "adu_ca_path=$ca_path")
-echo; echo "=== First run: cancels and retries what needs it"
+echo; echo "=== First run: create a rollout, list its failed devices, retry them, cancel another, delete a finished one"
 "${play[@]}"
-echo; echo "=== Second run: nothing left to do, so no task reports changed"
+echo; echo "=== Second run: everything is as declared, so no task reports changed"
 "${play[@]}" | tee "$work/second.log"
 grep -q 'changed=0' "$work/second.log"

@@ -102,7 +102,6 @@ def diff_flags(before, after):
     }
 
 
-
 def instant(value):
     """A point in time from ISO 8601 with an offset, as 100-nanosecond ticks since 1970 UTC; None if
     it is not one. `...5770502Z` and `...5770502+00:00` are the same instant."""

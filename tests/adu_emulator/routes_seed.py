@@ -107,8 +107,8 @@ class SeedRoutes:
         if not self._authorized(entry):
             return self._unauthorized()
         devices = self.emulator.store.device_states(params['instance'], params['deployment_id'])
-        path = '/deviceupdate/%s/v2/management/deployments/%s/devicestates' % (params['instance'],
-                                                                                params['deployment_id'])
+        path = '/deviceupdate/%s/v2/management/deployments/%s/devicestates' % (
+            params['instance'], params['deployment_id'])
         return self._answer(entry, fault, self._page(devices, query, path + '?'))
 
     def _page(self, items, query, link_prefix):

@@ -19,5 +19,6 @@ def test_demo_acts_then_reports_ok_on_the_second_run():
                           timeout=300, check=False, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     recaps = re.findall(r'localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=0\s+failed=(\d+)', proc.stdout)
-    assert recaps == [('3', '2', '0'), ('3', '0', '0')], proc.stdout
-    assert 'retried on 6 failed device(s)' in proc.stdout
+    assert recaps == [('7', '4', '0'), ('7', '0', '0')], proc.stdout
+    assert 'fw-2026-11-25-c61300e6-device-001' in proc.stdout  # the failed devices were listed
+    assert 'deployment fw-2026-11-25: retried in 1 of 2 subgroup(s)' in proc.stdout

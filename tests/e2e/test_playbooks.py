@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from conftest import STATIC_TOKEN, adu_calls
+from conftest import CLIENT_ID, CLIENT_SECRET, STATIC_TOKEN, TENANT_ID, adu_calls
 
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'playbooks')
 
@@ -27,3 +27,42 @@ def test_idempotence_playbook(emulator, tmp_path):
     assert 'All assertions passed' in proc.stdout
     assert adu_calls(emulator).count(('POST', 'cancel')) == 1
     assert ('POST', 'retry') not in adu_calls(emulator)
+
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'docs',
+                        'examples')
+
+
+def run_example(emulator, tmp_path, name, *extra):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path), ANSIBLE_LOCALHOST_WARNING='false',
+               AZURE_TENANT_ID=TENANT_ID, AZURE_CLIENT_ID=CLIENT_ID, AZURE_CLIENT_SECRET=CLIENT_SECRET,
+               AZURE_AUTHORITY_HOST=emulator.url)
+    cmd = ['ansible-playbook', '-i', os.path.join(EXAMPLES, 'inventory.ini'), os.path.join(EXAMPLES, name),
+           '-e', 'adu_endpoint=%s' % emulator.url, '-e', 'adu_ca_path=%s' % emulator.ca_path,
+           '-e', 'adu_instance=blue'] + list(extra)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_rollout_example_deploys_the_canary_then_the_fleet(emulator, tmp_path):
+    args = ('-e', 'firmware_version=2026.11.25', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0')
+    run_example(emulator, tmp_path, 'rollout.yml', *args)
+    created = [(e['group_id'], e['deployment_id']) for e in emulator.requests('ga_create')]
+    assert created == [('canary', 'canary-2026.11.25'), ('fleet', 'fleet-2026.11.25')]
+    second = run_example(emulator, tmp_path, 'rollout.yml', *args)
+    assert 'changed=0' in second and len(emulator.requests('ga_create')) == 2
+
+
+def test_cleanup_example_deletes_only_old_inactive_deployments(emulator, tmp_path):
+    emulator.store.ga_apply('blue', 'dpokluda-test', 'test0809083849', '0919e3ae422a2bfa8c84ff905813e60351e456d1',
+                            'cancel')
+    emulator.store.ga_apply('blue', 'dpokluda-test', 'test0809083849', '1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5',
+                            'cancel')
+    args = ('-e', 'group_id=dpokluda-test', '-e', 'older_than_days=30')
+    checked = run_example(emulator, tmp_path, 'cleanup.yml', '--check', *args)
+    assert 'changed=1' in checked and emulator.requests('ga_delete') == []
+    run_example(emulator, tmp_path, 'cleanup.yml', *args)
+    assert [e['deployment_id'] for e in emulator.requests('ga_delete')] == ['test0809083849']
+    again = run_example(emulator, tmp_path, 'cleanup.yml', *args)
+    assert 'changed=0' in again and len(emulator.requests('ga_delete')) == 1

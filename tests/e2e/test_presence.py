@@ -196,8 +196,8 @@ def test_bad_present_options_fail_before_any_request(runner, emulator, options, 
 
 
 def test_rollback_policy_ranges_and_device_class_id_with_present(runner, emulator):
-    bad = ga(runner, 'present', update=UPDATE, rollback_policy={'update': OLD, 'failed_percentage': 150,
-                                                               'failed_count': 1})
+    policy = {'update': OLD, 'failed_percentage': 150, 'failed_count': 1}
+    bad = ga(runner, 'present', update=UPDATE, rollback_policy=policy)
     play = runner.play([bad])
     assert 'rollback_policy.failed_percentage: must be between 0 and 100' in play.result['msg']
     play = runner.play([ga(runner, 'present', update=UPDATE, device_class_id=DC_BUSY)])
