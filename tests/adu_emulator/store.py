@@ -75,13 +75,15 @@ class Store:
             for name, spec in seed.get('instances', {}).items():
                 self.instances[name] = {'key_case': spec.get('key_case', 'camel'), 'deployments': {}, 'groups': {}}
                 for item in spec.get('deployments', []):
-                    self.add_deployment(name, item.get('deployment', {}), item.get('status', {}))
+                    self.add_deployment(name, item.get('deployment', {}), item.get('status', {}), item.get('timeline'))
                 for group_id, deployments in spec.get('groups', {}).items():
                     for item in deployments:
-                        self.add_ga_deployment(name, group_id, item['deployment'], item.get('subgroups', {}))
+                        self.add_ga_deployment(name, group_id, item['deployment'], item.get('subgroups', {}),
+                                               item.get('timelines'))
 
-    def add_deployment(self, instance, deployment, status=None):
-        """Add or replace a deployment; fields not given come from the recorded bodies."""
+    def add_deployment(self, instance, deployment, status=None, timeline=None):
+        """Add or replace a deployment; fields not given come from the recorded bodies. timeline: how its
+        status moves on by itself (see _settle)."""
         with self.lock:
             body = recorded_body('v2-get-deployment')
             body.update(deployment)
@@ -90,7 +92,7 @@ class Store:
             if body.get('isCanceled'):
                 state.setdefault('deploymentState', 'Canceled')
             inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}, 'groups': {}})
-            inst['deployments'][body['deploymentId']] = {'deployment': body, 'status': state}
+            inst['deployments'][body['deploymentId']] = _with_timeline({'deployment': body, 'status': state}, timeline)
             return body
 
     def _entry(self, instance, deployment_id):
@@ -111,7 +113,7 @@ class Store:
             entry = self._entry(instance, deployment_id)
             if entry is None:
                 return None
-            _settle(entry)
+            _settle(entry, status_read=True)
             return self._render(instance, entry['status'])
 
     def raw(self, instance, deployment_id):
@@ -129,8 +131,9 @@ class Store:
             return self._render(instance, entry['deployment'])
 
     # GA API: deployments in device groups, split into one subgroup deployment per device class
-    def add_ga_deployment(self, instance, group_id, deployment, subgroups):
-        """deployment: GA Deployment fields; subgroups: {deviceClassId: status fields}."""
+    def add_ga_deployment(self, instance, group_id, deployment, subgroups, timelines=None):
+        """deployment: GA Deployment fields; subgroups: {deviceClassId: status fields}; timelines:
+        {deviceClassId: timeline} for subgroups whose status moves on by itself (see _settle)."""
         with self.lock:
             body = recorded_body('ga-2022-10-01-deployment-list-item')
             body.update(deployment)
@@ -144,7 +147,8 @@ class Store:
                 state.update(status or {})
                 if state.get('deploymentState') == 'Canceled':
                     sub['isCanceled'] = True
-                entry['subgroups'][device_class_id] = {'deployment': sub, 'status': state}
+                entry['subgroups'][device_class_id] = _with_timeline({'deployment': sub, 'status': state},
+                                                                     (timelines or {}).get(device_class_id))
             inst['groups'].setdefault(group_id, {})[body['deploymentId']] = entry
             return body
 
@@ -172,11 +176,11 @@ class Store:
                 sub = entry['subgroups'].get(device_class_id)
                 if sub is None:
                     return None
-                _settle(sub)
+                _settle(sub, status_read=True)
                 return copy.deepcopy(sub['status'])
             subs = []
             for sub in entry['subgroups'].values():
-                _settle(sub)
+                _settle(sub, status_read=True)
                 subs.append(copy.deepcopy(sub['status']))
             states = set(s.get('deploymentState') for s in subs)
             overall = 'Canceled' if states == {'Canceled'} else ('Active' if 'Active' in states else 'Inactive')
@@ -265,7 +269,8 @@ class Store:
             if sub is None:
                 return None
             _settle(sub)
-            return _devices('%s-%s' % (deployment_id, device_class_id[:8]), sub, sub['deployment'].get('isRetried'))
+            return _devices('%s-%s' % (deployment_id, device_class_id[:8]), sub,
+                            sub['deployment'].get('isRetried'))
 
     # Azure AD side
     def principal(self, tenant_id, client_id):
@@ -318,11 +323,34 @@ def _act(entry, action, retried_key, settle_seconds):
         raise ValueError(action)
 
 
-def _settle(entry):
+def _with_timeline(entry, timeline):
+    """A rollout that plays by itself: timeline is a list of steps {"after_reads": N or "after_seconds": S,
+    "status": {...}}, each applied once its number of status reads or its seconds since the deployment
+    was added have passed, so a watcher sees the devices move from in progress to succeeded and failed."""
+    if timeline:
+        entry['timeline'] = [dict(step) for step in timeline]
+        entry['born'] = time.time()
+        entry['reads'] = 0
+    return entry
+
+
+def _settle(entry, status_read=False):
+    """Apply what is due: a pending action's outcome, and the timeline's steps."""
     pending = entry.get('pending')
     if pending and pending[0] <= time.time():
         entry['status'].update(pending[1])
         del entry['pending']
+    if 'timeline' not in entry:
+        return
+    if status_read:
+        entry['reads'] += 1
+    while entry['timeline'] and not entry['status'].get('deploymentState') == 'Canceled':
+        step = entry['timeline'][0]
+        due = (entry['reads'] >= step['after_reads'] if 'after_reads' in step
+               else time.time() - entry['born'] >= step.get('after_seconds', 0))
+        if not due:
+            break
+        entry['status'].update(entry['timeline'].pop(0)['status'])
 
 
 def _service_time(value):

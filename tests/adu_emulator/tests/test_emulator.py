@@ -240,3 +240,32 @@ def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_
     bad = requests.put(emu.url + ga + 'three?api-version=2022-10-01', json=dict(spec, deploymentId='three',
                        downloadSecurity='http'), headers=AUTH, verify=emu.ca_path, timeout=5)
     assert bad.status_code == 400
+
+
+def test_a_rollout_plays_over_status_reads_and_stops_when_canceled(emu):
+    emu.store.add_ga_deployment('blue', 'live', {'deploymentId': 'r1'}, {'dc1': {'totalDevices': 10,
+                                                                                 'devicesInProgressCount': 10}},
+                                timelines={'dc1': [
+                                    {'after_reads': 2, 'status': {'devicesInProgressCount': 6,
+                                                                  'devicesCompletedSucceededCount': 3,
+                                                                  'devicesCompletedFailedCount': 1}},
+                                    {'after_reads': 3, 'status': {'devicesInProgressCount': 2,
+                                                                  'devicesCompletedFailedCount': 5}}]})
+    url = '/deviceUpdate/blue/management/groups/live/deployments/r1/status?api-version=2022-10-01'
+    failed = [get(emu, url, headers=AUTH).json()['subgroupStatus'][0]['devicesCompletedFailedCount']
+              for _read in range(2)]
+    assert failed == [0, 1]
+    assert post(emu, '/deviceUpdate/blue/management/groups/live/deviceClassSubgroups/dc1/deployments/r1:cancel'
+                '?api-version=2022-10-01', headers=AUTH).status_code == 200
+    after = [get(emu, url, headers=AUTH).json()['subgroupStatus'][0] for _read in range(3)]
+    assert all(s['deploymentState'] == 'Canceled' and s['devicesCompletedFailedCount'] == 1 for s in after)
+
+
+def test_a_rollout_plays_over_time_on_the_seed_api(emu):
+    emu.store.add_deployment('blue', {'deploymentId': 'timed'}, {'totalDevices': 4, 'devicesInProgressCount': 4,
+                                                                 'devicesCompletedSucceededCount': 0},
+                             timeline=[{'after_seconds': 0.3, 'status': {'devicesInProgressCount': 0,
+                                                                         'devicesCompletedSucceededCount': 4}}])
+    assert get(emu, BASE + 'timed/status', headers=AUTH).json()['devicesInProgressCount'] == 4
+    time.sleep(0.4)
+    assert get(emu, BASE + 'timed/status', headers=AUTH).json()['devicesCompletedSucceededCount'] == 4
