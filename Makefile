@@ -53,7 +53,7 @@ COVERAGE_ENV := COVERAGE_RCFILE="$(CURDIR)/tests/coverage.rc" \
 	_ANSIBLE_ANSIBALLZ_COVERAGE_CONFIG='{"config": "$(CURDIR)/tests/coverage.rc", "output": "$(COVERAGE_DIR)/module"}'
 
 # pytest's unit, emulator and end-to-end tests, with line coverage of plugins/ over all of them.
-pytest: venv tree
+pytest: venv tree tools
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
 	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
 	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/adu_emulator/tests tests/e2e \
@@ -78,9 +78,12 @@ compat: $(COMPAT_VENV)/.installed tree
 	  tests/e2e/test_adu_deployment.py tests/e2e/test_auth.py tests/e2e/test_ga.py tests/e2e/test_hostile_input.py
 	$(COMPAT_VENV)/bin/ansible --version | head -1
 
-# CI machines may lack shellcheck, which ansible-test sanity runs on scripts/.
+# CI machines may lack shellcheck, which ansible-test sanity runs on scripts/, and Java 17, which
+# ansible-rulebook's rules engine needs for the Event-Driven Ansible tests.
 tools:
 	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null; }
+	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { apt-get update -qq && \
+	  apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 sanity: venv tools
 	$(TEST_ENV) PYTHON=$(BIN)/python scripts/ansible-test.sh sanity --python $(PY_VERSION) --color no
