@@ -121,14 +121,19 @@ class Bench:
                 rows[(case, name)] = durations
         return rows
 
-    # 2. Many deployments, forks 10
-    def fan(self, count, forks=10):
-        ids = self.fresh(count, prefix='fan')
-        inventory = os.path.join(self.work, 'fan.ini')
-        with open(inventory, 'w') as handle:
+    def inventory(self, name, ids):
+        """An inventory with one local host per deployment id, for plays with forks."""
+        path = os.path.join(self.work, name + '.ini')
+        with open(path, 'w') as handle:
             for deployment_id in ids:
                 handle.write('%s ansible_connection=local ansible_python_interpreter=%s\n'
                              % (deployment_id, sys.executable))
+        return path
+
+    # 2. Many deployments, forks 10
+    def fan(self, count, forks=10):
+        ids = self.fresh(count, prefix='fan')
+        inventory = self.inventory('fan', ids)
         task = {'name': 'cancel', 'adu.device_update.adu_deployment': dict(
             self.adu_args(), deployment_id='{{ inventory_hostname }}', state='canceled')}
         figures = []
@@ -194,11 +199,7 @@ class Bench:
         self.emulator.throttle(action=(6, window), read=None, retry_after=retry_after)
         args = self.adu_args(write_rate_limit=6, write_rate_window=window)
         if mode == 'forks 10':
-            inventory = os.path.join(self.work, 'stop.ini')
-            with open(inventory, 'w') as handle:
-                for deployment_id in ids:
-                    handle.write('%s ansible_connection=local ansible_python_interpreter=%s\n'
-                                 % (deployment_id, sys.executable))
+            inventory = self.inventory('stop', ids)
             task = {'name': 'stop', 'adu.device_update.adu_deployment': dict(
                 args, deployment_id='{{ inventory_hostname }}', state='canceled')}
             kwargs = dict(hosts='all', inventory=inventory, forks=10)

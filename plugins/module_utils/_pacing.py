@@ -27,7 +27,7 @@ DEFAULT_LIMIT = 6
 DEFAULT_WINDOW = 60.0
 # A little room between windows for clocks and queues between this host and the service.
 MARGIN_FRACTION = 0.01
-MAX_MARGIN = 0.5
+MAX_MARGIN = 0.25
 
 
 class PacingTimeout(Exception):

@@ -40,7 +40,7 @@ def test_first_limit_writes_go_at_once_then_one_window_later(tmp_path):
         ticket = p.acquire('deployment_action')
         sent.append(clock.now - 1000.0)
         p.sent('deployment_action', ticket)
-    margin = 0.5
+    margin = 0.25
     assert sent[:6] == [0.0] * 6
     assert sent[6:12] == [60.0 + margin] * 6
     assert sent[12] == pytest.approx(120.0 + 2 * margin)
@@ -62,7 +62,7 @@ def test_a_slot_counts_from_when_its_answer_came(tmp_path):
     clock.now += 5  # the answer took 5 s
     first.sent('create', ticket)
     pacer(tmp_path, clock, limit=1).acquire('create')
-    assert clock.now == pytest.approx(1005.0 + 60.0 + 0.5)
+    assert clock.now == pytest.approx(1005.0 + 60.0 + 0.25)
 
 
 def test_waiting_past_the_deadline_fails_without_taking_a_slot(tmp_path):
@@ -75,7 +75,7 @@ def test_waiting_past_the_deadline_fails_without_taking_a_slot(tmp_path):
     assert clock.now == 1000.0  # it did not sleep in vain
     on_time = pacer(tmp_path, clock, deadline=clock.now + 90)
     on_time.acquire('deployment_action')
-    assert clock.now == pytest.approx(1060.5)  # the failed task's reservation was not kept
+    assert clock.now == pytest.approx(1060.25)  # the failed task's reservation was not kept
 
 
 def test_not_before_keeps_the_queue_order(tmp_path):
