@@ -43,7 +43,7 @@ demo: $(DEMO_VENV)/.installed tree
 	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" bash scripts/demo.sh
 
 unit: venv tree
-	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit
+	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit tests/eda
 
 e2e: venv tree
 	$(TEST_ENV) $(BIN)/python -m pytest -q tests/e2e
@@ -56,7 +56,7 @@ COVERAGE_ENV := COVERAGE_RCFILE="$(CURDIR)/tests/coverage.rc" \
 pytest: venv tree tools
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
 	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
-	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/adu_emulator/tests tests/e2e \
+	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/eda tests/adu_emulator/tests tests/e2e \
 	  | tee $(BUILD)/pytest.log
 
 coverage-report: venv

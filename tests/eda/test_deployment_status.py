@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The deployment_status source with an asyncio queue: events on change, none without, back-off on faults.
 
-The end-to-end run with the real ansible-rulebook is in tests/e2e/test_eda.py."""
+Outside tests/unit: ansible-test's unit runs copy plugins/ and tests/, not extensions/. The end-to-end run
+with the real ansible-rulebook is in tests/e2e/test_eda.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -24,8 +25,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire import (
     normalize_status,
 )
 
-SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), *(['..'] * 6 + [
-    'extensions', 'eda', 'plugins', 'event_source', 'deployment_status.py']))
+SOURCE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'extensions',
+                      'eda', 'plugins', 'event_source', 'deployment_status.py')
 
 
 def status(failed=0, in_progress=5, total=10, state='Active', dc=None):
