@@ -52,12 +52,15 @@ COVERAGE_DIR := $(BUILD)/coverage
 COVERAGE_ENV := COVERAGE_RCFILE="$(CURDIR)/tests/coverage.rc" \
 	_ANSIBLE_ANSIBALLZ_COVERAGE_CONFIG='{"config": "$(CURDIR)/tests/coverage.rc", "output": "$(COVERAGE_DIR)/module"}'
 
-# pytest's unit, emulator and end-to-end tests, with line coverage of plugins/ over all of them.
+# pytest's unit, emulator and end-to-end tests, with line coverage of plugins/ over all of them: the
+# in-process tests under coverage run, the end-to-end ones on two workers (each starts its own emulator),
+# their modules reporting through ansiballz's coverage hook.
 pytest: venv tree tools
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
 	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
-	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/eda tests/adu_emulator/tests tests/e2e \
-	  | tee $(BUILD)/pytest.log
+	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/eda tests/adu_emulator/tests \
+	  | tee $(BUILD)/pytest-unit.log
+	$(TEST_ENV) $(COVERAGE_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 tests/e2e | tee $(BUILD)/pytest-e2e.log
 
 coverage-report: venv
 	$(BIN)/coverage combine --quiet --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined \
@@ -116,9 +119,9 @@ build: venv
 
 # Everything CI runs; coverage last, so its figure is the closing line to read.
 test: sanity units lint docs-lint build compat pytest coverage-report
-	@passed=$$( (grep -oE '[0-9]+ passed' $(BUILD)/pytest.log || true) | tail -1 | cut -d' ' -f1); \
-	 failed=$$( (grep -oE '[0-9]+ failed' $(BUILD)/pytest.log || true) | tail -1 | cut -d' ' -f1); \
-	 echo; echo "make test: $${passed:-0} passed, $${failed:-0} failed"
+	@count() { cat $(BUILD)/pytest-unit.log $(BUILD)/pytest-e2e.log | grep -oE "[0-9]+ $$1" | \
+	  awk '{ n += $$1 } END { print n + 0 }'; }; \
+	 echo; echo "make test: $$(count passed) passed, $$(count failed) failed"
 
 # The benchmark of docs/performance.md: figures printed as tables, a JSON copy and a plot in .build/bench.
 bench: venv tree

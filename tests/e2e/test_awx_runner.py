@@ -34,9 +34,9 @@ def run_job(emulator, private_data_dir):
         extravars={'adu_endpoint': emulator.url, 'adu_ca_path': emulator.ca_path})
     changed = collections.Counter()
     for event in job.events:
-        if event['event'] in ('runner_item_on_ok', 'runner_on_ok'):
+        if event['event'] == 'runner_on_ok':
             data = event['event_data']
-            if data.get('res', {}).get('changed') and event['event'] == 'runner_item_on_ok':
+            if data.get('res', {}).get('changed'):
                 changed[(data['host'], data['task'])] += 1
     return job, changed
 
@@ -48,14 +48,17 @@ def test_demo_play_through_ansible_runner(emulator, tmp_path):
 
     job, changed = run_job(emulator, str(tmp_path))
     assert job.status == 'successful' and job.rc == 0
-    assert changed == {('localhost', 'Cancel the bad rollouts'): 1,
-                       ('localhost', 'Retry the failed devices of the other rollouts'): 1}
-    assert job.stats['changed'] == {'localhost': 2} and not job.stats['failures']
+    assert changed == {
+        ('localhost', 'Roll firmware 2026.11.25 out to the fleet-eu group, rolling back past 10% failures'): 1,
+        ('localhost', 'Retry the failed devices'): 1,
+        ('localhost', 'Stop another rollout, in every device class of its group'): 1,
+        ('localhost', 'Delete a finished deployment (an instance holds at most 100)'): 1}
+    assert job.stats['changed'] == {'localhost': 4} and not job.stats['failures']
     assert len(emulator.requests('token')) == 1
 
     again, changed = run_job(emulator, str(tmp_path))
     assert again.status == 'successful' and changed == {}
-    assert again.stats['changed'] == {} and again.stats['ok'] == {'localhost': 3}
+    assert again.stats['changed'] == {} and again.stats['ok'] == {'localhost': 7}
     assert len(emulator.requests('token')) == 1  # the second job reuses the cached token
     # What the job produced (not runner's 'command' file, its own record of the environment it was given).
     produced = [os.path.join(d, f) for d, _dirs, files in os.walk(str(tmp_path / 'artifacts')) for f in files
