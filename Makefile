@@ -60,7 +60,8 @@ pytest: venv tree tools
 	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
 	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/eda tests/adu_emulator/tests \
 	  | tee $(BUILD)/pytest-unit.log
-	$(TEST_ENV) $(COVERAGE_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 tests/e2e | tee $(BUILD)/pytest-e2e.log
+	$(TEST_ENV) $(COVERAGE_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=12 tests/e2e \
+	  | tee $(BUILD)/pytest-e2e.log
 
 coverage-report: venv
 	$(BIN)/coverage combine --quiet --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined \
@@ -77,7 +78,7 @@ $(COMPAT_VENV)/.installed: requirements.txt tests/requirements-compat.txt
 
 compat: $(COMPAT_VENV)/.installed tree
 	PATH="$(CURDIR)/$(COMPAT_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" \
-	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" $(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" $(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 \
 	  tests/e2e/test_adu_deployment.py tests/e2e/test_auth.py tests/e2e/test_ga.py tests/e2e/test_hostile_input.py
 	$(COMPAT_VENV)/bin/ansible --version | head -1
 
