@@ -115,7 +115,7 @@ options:
     default: true
   timeout:
     description:
-      - Seconds each HTTP request may take in total, its whole answer included, from 0.1 to 600.
+      - Seconds each HTTP request may take in total, connecting and its whole answer included, from 0.1 to 600.
     type: float
     default: 30
   retries:

@@ -12,9 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import email.utils
 import json
 import random
+import signal
+import threading
 import time
 import traceback
 
@@ -261,18 +264,19 @@ class HttpClient:
     def send(self, method, url, headers=None, data=None, params=None, retry_throttled=False):
         """Raw transport, shared with the token flows so the authority gets the same TLS settings.
 
-        Each request has a total deadline of `timeout` seconds for its answer, body included, and
-        a body of at most MAX_BODY_BYTES. retry_throttled: a 429 is sent again after Retry-After
-        within the retry budget (Azure AD throttles token requests too); anything else is the
-        caller's to judge.
+        Each request has a total deadline of `timeout` seconds for its answer, headers and body
+        included, and a body of at most MAX_BODY_BYTES. retry_throttled: a 429 is sent again after
+        Retry-After within the retry budget (Azure AD throttles token requests too); anything else
+        is the caller's to judge.
         """
         backoff = Backoff(self.retries, self.max_total_wait, sleep=self.sleep)
         while True:
             self.request_count += 1
             deadline = time.time() + self.timeout
-            resp = self.session.request(method, url, headers=headers, data=data, params=params, stream=True,
-                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
-            _read_body(resp, deadline, self.timeout)
+            with _deadline_alarm(self.timeout):
+                resp = self.session.request(method, url, headers=headers, data=data, params=params, stream=True,
+                                            timeout=self.timeout, verify=self.verify, allow_redirects=False)
+                _read_body(resp, deadline, self.timeout)
             if not retry_throttled or resp.status_code != 429:
                 return resp
             wait = backoff.next_wait(parse_retry_after(resp.headers.get('Retry-After')), throttled=True)
@@ -453,7 +457,31 @@ class HttpClient:
 
 
 class _BodyError(Exception):
-    """The answer's body did not arrive in time or was too large."""
+    """The answer did not arrive in time or was too large."""
+
+
+@contextlib.contextmanager
+def _deadline_alarm(seconds):
+    """Interrupt a request still blocked after `seconds`, wherever it is: connecting, reading headers
+    dripped a byte at a time, or the body. Socket timeouts bound each read, not the whole answer.
+
+    Only in a main thread (a module's process), where SIGALRM is delivered; elsewhere (the event
+    source's executor) the body's deadline of _read_body and the per-read timeout apply.
+    """
+    if not hasattr(signal, 'setitimer') or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):  # pylint: disable=unused-argument
+        raise _BodyError('no whole answer within %s s' % seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _socket_of(raw):

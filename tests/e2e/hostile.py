@@ -19,15 +19,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Answer:
-    """status, headers and body; drip: seconds between single bytes of the body."""
+    """status, headers and body; drip: seconds between single bytes of the body (of the headers too,
+    with drip_headers)."""
 
-    def __init__(self, status=200, body=b'', headers=None, drip=None):
+    def __init__(self, status=200, body=b'', headers=None, drip=None, drip_headers=False):
         if not isinstance(body, bytes):
             body = json.dumps(body).encode('utf-8') if not isinstance(body, str) else body.encode('utf-8')
         self.status = status
         self.body = body
         self.headers = dict({'Content-Type': 'application/json'}, **(headers or {}))
         self.drip = drip
+        self.drip_headers = drip_headers
 
 
 class HostileServer:
@@ -77,6 +79,10 @@ class _Handler(BaseHTTPRequestHandler):
                    'body': body}
         self.server.hostile.requests.append(request)
         answer = self.server.hostile.script(request)
+        if answer.drip_headers:
+            self.wfile.write(b'HTTP/1.1 200 OK\r\n')
+            self._drip(b'X-Slow: ' + b'a' * 400, answer.drip)
+            return
         self.send_response(answer.status)
         for key, value in answer.headers.items():
             self.send_header(key, value)
@@ -85,11 +91,14 @@ class _Handler(BaseHTTPRequestHandler):
         if answer.drip is None:
             self.wfile.write(answer.body)
             return
+        self._drip(answer.body, answer.drip)
+
+    def _drip(self, data, pause):
         try:
-            for byte in answer.body:
+            for byte in data:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
-                time.sleep(answer.drip)
+                time.sleep(pause)
         except OSError:
             pass  # the client gave up, as it should
 

@@ -41,6 +41,8 @@ def service(request):
                       {'Content-Type': 'text/html'})
     if dep == 'drip':
         return Answer(200, json.dumps(dict(NOT_CANCELED, pad='x' * 200)), drip=0.2)
+    if dep == 'drip-headers':
+        return Answer(200, NOT_CANCELED, drip=0.2, drip_headers=True)
     if dep == 'deep':
         return Answer(200, '[' * 100000 + ']' * 100000)
     if dep == 'a-list':
@@ -216,6 +218,7 @@ def test_answers_that_would_break_or_fool_the_module(runner, emulator, hostile):
         return task(dep, dict(connection(emulator, hostile, **extra), deployment_id=dep, state=state))
     tasks = [
         seed('drip', timeout=1.5),
+        seed('drip-headers', timeout=1.5),
         seed('deep'),
         seed('a-list'),
         seed('inf-count', state='retried'),
@@ -231,7 +234,7 @@ def test_answers_that_would_break_or_fool_the_module(runner, emulator, hostile):
     results = results_by_name(play)
     assert [r['task'] for r in play.records if r['outcome'] != 'failed'] == [], results
     msg = dict((name, r['msg']) for name, r in results.items())
-    assert 'no whole answer within 1.5 s' in msg['drip']
+    assert 'no whole answer within 1.5 s' in msg['drip'] and 'no whole answer within 1.5 s' in msg['drip-headers']
     assert 'not a JSON object' in msg['deep'] and 'not a JSON object' in msg['a-list']
     assert 'devices_completed_failed_count is not a device count' in msg['inf-count']
     assert 'devices_completed_failed_count is not a device count (-3)' in msg['negative-count']
