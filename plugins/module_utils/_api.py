@@ -240,6 +240,3 @@ class SubgroupView:
 
     def act(self, deployment_id, action):
         return self.api.act(deployment_id, action, self.device_class_id)
-
-    def find_deployment(self, deployment_id):
-        return self.api.find_deployment(deployment_id, self.device_class_id)

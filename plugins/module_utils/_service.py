@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.adu.device_update.plugins.module_utils._api import describe_subgroup
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._plan import (
     PlanError,
@@ -202,7 +203,8 @@ class PresenceService:
         self.cancel_service = cancel_service  # a DeploymentService or GroupDeploymentService on the same target
 
     def _name(self, deployment_id, device_class_id=None):
-        return describe_target(self.api, deployment_id, device_class_id)
+        return self.api.describe(deployment_id) if device_class_id is None else describe_subgroup(
+            deployment_id, device_class_id)
 
     def _find(self, deployment_id, device_class_id):
         if device_class_id is None:
@@ -293,12 +295,6 @@ class PresenceService:
         exc.message += '; reading the deployment back does not show it %s (yet)' % what
         exc.args = (exc.message,)
         raise exc
-
-
-def describe_target(api, deployment_id, device_class_id=None):
-    if device_class_id is None:
-        return api.describe(deployment_id)
-    return '%s, device class %s' % (api.describe(deployment_id), device_class_id)
 
 
 def _declared(desired):
