@@ -1,24 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Routes of the ADU management API. The only place that knows URLs and wire names.
+"""Routes of the ADU management API: the only place that knows URLs (wire names are _wire's).
 
-SeedApi is the 2020-09-01 preview API the collection was asked for; GaApi the GA API, where a
-deployment lives in a device group and cancel/retry exist only per device-class subgroup.
-SubgroupView gives one subgroup of a GA deployment the interface of SeedApi, so the same
-decisions (_deployments.DeploymentService) serve both.
+PreviewApi is the 2020-09-01 preview API ("v2") the collection was first asked for; GaApi the GA API,
+where a deployment lives in a device group and cancel/retry exist only per device-class subgroup.
+SubgroupView gives one subgroup of a GA deployment the interface of PreviewApi, so the same decisions
+(_service.ActionService) serve a preview deployment and a GA subgroup alike. Which of them a task
+uses is decided once, in _target.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-try:
-    from urllib.parse import quote, urljoin
-except ImportError:  # pragma: no cover - Python 2 is not supported
-    quote = urljoin = None
+from urllib.parse import quote, urljoin
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of, path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 from ansible_collections.adu.device_update.plugins.module_utils._wire import (
@@ -90,7 +88,7 @@ class _Api:
         return items
 
 
-class SeedApi(_Api):
+class PreviewApi(_Api):
     """The 2020-09-01 preview API ("v2"): /deviceupdate/{instance}/v2/management/deployments/{id}."""
 
     def deployment_url(self, deployment_id):
@@ -223,7 +221,7 @@ def describe_subgroup(deployment_id, device_class_id=None):
 
 
 class SubgroupView:
-    """One device-class subgroup of a GA deployment, with the interface of SeedApi."""
+    """One device-class subgroup of a GA deployment, with the interface of PreviewApi."""
 
     def __init__(self, api, device_class_id):
         self.api = api

@@ -17,7 +17,8 @@ import re
 import time
 import traceback
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, describe_transport_error
+from ansible_collections.adu.device_update.plugins.module_utils._client import describe_transport_error
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, AuthConfigError, MissingLibraryError
 from ansible_collections.adu.device_update.plugins.module_utils._options import (
     OptionError,
     origin_of,
@@ -35,19 +36,6 @@ RESOURCE = 'https://api.adu.microsoft.com'
 PUBLIC_AUTHORITY_HOST = 'https://login.microsoftonline.com'
 _PEM_KEY = re.compile(r'-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----.+?-----END (?:[A-Z]+ )*PRIVATE KEY-----', re.S)
 _PEM_CERT = re.compile(r'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', re.S)
-
-
-class MissingLibraryError(Exception):
-    """A Python library a credential source needs is not installed."""
-
-    def __init__(self, library, import_error):
-        super(MissingLibraryError, self).__init__(library)
-        self.library = library
-        self.import_error = import_error
-
-
-class AuthConfigError(Exception):
-    """The auth options do not make up one complete, usable credential."""
 
 
 def _import_msal():

@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one HTTP client of the collection.
+"""The one HTTP client of the collection: one attempt of one request, repeated as the retry policy says.
 
-It alone knows about TLS verification, deadlines, retries with backoff, Retry-After, write
-pacing, bearer tokens and error bodies. Everything above it sees parsed JSON or an AduError whose
-text is safe to show: secrets masked, the service's words escaped and cut.
+It alone knows about TLS verification, deadlines, size caps, bearer tokens and error bodies; when to send
+again is _retry's, when a write may go out _pacing's, what a failure says _errors'. Everything above it
+sees parsed JSON or an AduError whose text is safe to show: secrets masked, the service's words escaped
+and cut.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,9 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
-import email.utils
 import json
-import random
 import signal
 import threading
 import time
@@ -33,77 +32,29 @@ except ImportError:
     class RequestException(Exception):
         """Stands in so that this module imports; AduModule fails first, naming requests."""
 
+from ansible_collections.adu.device_update.plugins.module_utils._errors import (
+    AduError,
+    PacingTimeout,
+    PrivateFileError,
+    body_error,
+    pacing_error,
+    pacing_file_error,
+    status_error,
+    transport_error,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of
-from ansible_collections.adu.device_update.plugins.module_utils._pacing import PacingTimeout
-from ansible_collections.adu.device_update.plugins.module_utils._private_file import PrivateFileError
 from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor, shown
+from ansible_collections.adu.device_update.plugins.module_utils._retry import (
+    MAX_TOTAL_WAIT,
+    Backoff,
+    RetryPolicy,
+    parse_retry_after,
+)
 
-# Statuses worth another try for a read: throttling and the service's transient failures.
-RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
-# The longest the client waits across all retries of one request, Retry-After included.
-MAX_TOTAL_WAIT = 300.0
-# The longest one backoff step (without Retry-After) may be.
-MAX_BACKOFF = 60.0
-BACKOFF_BASE = 1.0
-# A 429 without Retry-After: the service's windows are a minute long, so five retries must span one.
-THROTTLE_BACKOFF_BASE = 5.0
 USER_AGENT = 'adu.device_update-ansible'
 # The largest answer read; no deployment, status or page comes near it.
 MAX_BODY_BYTES = 16 * 1024 * 1024
 READ_CHUNK = 65536
-
-ROLE_HINT = 'the caller needs the "Device Update Deployments Administrator" role on the ADU account'
-
-
-class AduError(Exception):
-    """A failed call, with everything a person needs to act on it.
-
-    action_unknown is True when a state-changing request may or may not have been applied.
-    """
-
-    def __init__(self, message, status_code=None, error=None, url=None, method=None, action_unknown=False):
-        super(AduError, self).__init__(message)
-        self.message = message
-        self.status_code = status_code
-        self.error = error or {}
-        self.url = url
-        self.method = method
-        self.action_unknown = action_unknown
-
-    def scrub(self, redactor):
-        """Mask every registered secret in what this error will show; returns self."""
-        self.message = redactor.scrub(self.message)
-        self.args = (self.message,)
-        self.error = redactor.scrub(self.error)
-        self.url = redactor.scrub(self.url)
-        return self
-
-    def to_result(self):
-        """The keys fail_json returns besides msg."""
-        result = {'status_code': self.status_code, 'error': self.error, 'url': self.url}
-        if self.method:
-            result['method'] = self.method
-        if self.action_unknown:
-            result['action_may_have_happened'] = True
-        return result
-
-
-def parse_retry_after(value, now=None):
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if unusable."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _trace_id(headers, body):
@@ -189,44 +140,6 @@ def _never_reached_service(exc):
     return any(type(e).__name__ in unsent for e in _exception_chain(exc))
 
 
-class Backoff:
-    """Wait times for successive retries, bounded in total.
-
-    Retry-After wins when the service sends it; otherwise exponential backoff with
-    jitter so that many forks throttled together do not come back together.
-    """
-
-    def __init__(self, retries, max_total_wait=MAX_TOTAL_WAIT, base=BACKOFF_BASE, sleep=time.sleep, rand=random.random):
-        self.retries = retries
-        self.max_total_wait = max_total_wait
-        self.base = base
-        self.waited = 0.0
-        self.attempt = 0
-        self._sleep = sleep
-        self._rand = rand
-
-    def next_wait(self, retry_after=None, throttled=False):
-        """Seconds to wait before the next try, or None when no retry is left (count or time)."""
-        if self.attempt >= self.retries:
-            return None
-        if retry_after is None:
-            base = max(self.base, THROTTLE_BACKOFF_BASE) if throttled else self.base
-            cap = min(MAX_BACKOFF, base * (2 ** self.attempt))
-            wait = cap / 2 + self._rand() * cap / 2
-        else:
-            # A little jitter on top, so that forks throttled together do not all return at once.
-            wait = retry_after * (1 + 0.1 * self._rand())
-        if self.waited + wait > self.max_total_wait:
-            return None
-        return wait
-
-    def wait(self, seconds):
-        self.attempt += 1
-        self.waited += seconds
-        if seconds > 0:
-            self._sleep(seconds)
-
-
 class Response:
     """What the client hands back: status, parsed JSON body and headers."""
 
@@ -234,6 +147,31 @@ class Response:
         self.status_code = status_code
         self.body = body
         self.headers = headers
+
+
+class BearerToken:
+    """The Authorization header of one request. A token the service rejects is dropped and acquired
+    again, once, for a read; a write is never sent again: a broken service may have acted before a 401."""
+
+    def __init__(self, credential, redactor, may_resend):
+        self.credential = credential
+        self.redactor = redactor
+        self.may_resend = may_resend
+        self.refreshed = False
+
+    def header(self, http):
+        token = self.credential.get_token(http, force_refresh=self.refreshed)
+        return 'Bearer %s' % self.redactor.add(token)
+
+    def rejected(self):
+        """After a 401: whether to send the request again with a new token."""
+        if not self.credential.refreshable:
+            return False
+        self.credential.invalidate()
+        if self.may_resend and not self.refreshed:
+            self.refreshed = True
+            return True
+        return False
 
 
 class HttpClient:
@@ -302,90 +240,68 @@ class HttpClient:
             raise AduError('%s: not sending the bearer token to %s, which is not the service (%s://%s:%d)'
                            % (describe, shown(url, 200), self.origin[0], self.origin[1], self.origin[2]), url=None,
                            method=method)
-        backoff = Backoff(self.retries, self.max_total_wait, sleep=self.sleep)
-        refreshed = False
+        policy = RetryPolicy(self.retries, self.max_total_wait, safe_to_repeat, paced=bool(pace), sleep=self.sleep,
+                             window=self.pacer.window if self.pacer is not None else 60.0)
+        token = BearerToken(self.credential, self.redactor, safe_to_repeat) if self.credential else None
         ticket = self._slot(pace, None, method, url, describe)
         while True:
-            headers = {'Accept': 'application/json'}
-            if self.credential is not None:
-                headers['Authorization'] = 'Bearer %s' % self.redactor.add(
-                    self.credential.get_token(self, force_refresh=refreshed))
-            data = None
-            if body is not None:
-                data = json.dumps(body).encode('utf-8')
-                headers['Content-Type'] = 'application/json'
-            elif method in ('POST', 'PUT', 'DELETE'):
-                headers['Content-Length'] = '0'
             try:
-                resp = self.send(method, url, headers=headers, data=data)
+                resp = self._attempt(method, url, body, token, pace, ticket)
             except (RequestException, _BodyError) as exc:
                 unsent = _never_reached_service(exc)
-                if safe_to_repeat or unsent:
-                    wait = backoff.next_wait()
-                    if wait is not None:
-                        backoff.wait(wait)
-                        continue
-                raise self._transport_error(exc, method, url, describe, safe_to_repeat, unsent, backoff)
-            finally:
-                if pace and self.pacer is not None:
-                    self.pacer.sent(pace, ticket)
+                retry = policy.after_transport_error(unsent)
+                if retry is None:
+                    raise self._transport_error(exc, method, url, describe, not safe_to_repeat and not unsent,
+                                                policy.backoff.attempt)
+            else:
+                if resp.status_code == 401 and token is not None and token.rejected():
+                    continue
+                if resp.status_code < 300:
+                    answer = self._json_object(resp)
+                    if answer is not None:
+                        return Response(resp.status_code, answer, resp.headers)
+                    retry = policy.after_unreadable_body()
+                    if retry is None:
+                        raise body_error(describe, method, url, resp.status_code, _error_of(resp), safe_to_repeat)
+                else:
+                    retry = policy.after_status(resp.status_code, resp.headers)
+                    if retry is None:
+                        raise status_error(describe, method, url, resp.status_code, _error_of(resp), safe_to_repeat,
+                                           policy.gave_up() if policy.exhausted else None)
+            if retry.new_slot:
+                ticket = self._slot(pace, time.time() + retry.wait, method, url, describe, throttled=True)
+            else:
+                policy.wait(retry)
 
-            if resp.status_code == 401 and self.credential is not None and self.credential.refreshable:
-                self.credential.invalidate()
-                # A token the service rejects is dropped and acquired again, once, for a read. A write
-                # is never sent again: a hostile or broken service may have acted before answering 401.
-                if safe_to_repeat and not refreshed:
-                    refreshed = True
-                    continue
-            if resp.status_code == 429 and pace:
-                # Another client used the budget: wait the service's window, then take the next slot.
-                retry_after = parse_retry_after(resp.headers.get('Retry-After'))
-                window = self.pacer.window if self.pacer is not None else 60.0
-                ticket = self._slot(pace, time.time() + (window if retry_after is None else retry_after), method,
-                                    url, describe, resp)
-                backoff.attempt += 1
-                continue
-            if resp.status_code in RETRYABLE_STATUSES and (safe_to_repeat or resp.status_code == 429):
-                retry_after = parse_retry_after(resp.headers.get('Retry-After'))
-                wait = backoff.next_wait(retry_after, throttled=resp.status_code == 429)
-                if wait is not None:
-                    backoff.wait(wait)
-                    continue
-                raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, retry_after)
-            if resp.status_code >= 300:
-                raise self._status_error(resp, method, url, describe, safe_to_repeat, backoff, None)
-            answer = self._json_object(resp)
-            if answer is None and safe_to_repeat:
-                # A truncated or mangled answer to a read (a proxy, a reset) is worth asking again.
-                wait = backoff.next_wait()
-                if wait is not None:
-                    backoff.wait(wait)
-                    continue
-            if answer is None:
-                raise self._body_error(resp, method, url, describe, safe_to_repeat)
-            return Response(resp.status_code, answer, resp.headers)
+    def _attempt(self, method, url, body, token, pace, ticket):
+        """One attempt: the request with its token, then the pacing slot marked as used."""
+        headers = {'Accept': 'application/json'}
+        if token is not None:
+            headers['Authorization'] = token.header(self)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode('utf-8')
+            headers['Content-Type'] = 'application/json'
+        elif method in ('POST', 'PUT', 'DELETE'):
+            headers['Content-Length'] = '0'
+        try:
+            return self.send(method, url, headers=headers, data=data)
+        finally:
+            if pace and self.pacer is not None:
+                self.pacer.sent(pace, ticket)
 
-    def _slot(self, pace, not_before, method, url, describe, throttled=None):
+    def _slot(self, pace, not_before, method, url, describe, throttled=False):
         """Wait for a write slot of `pace` (None: not a paced request); a timeout is an AduError."""
         if not pace or self.pacer is None:
-            if throttled is not None:  # no pacer: a throttled write waits out the window all the same
+            if throttled:  # no pacer: a throttled write waits out the window all the same
                 self.sleep(max(0.0, not_before - time.time()))
             return None
         try:
             return self.pacer.acquire(pace, not_before)
-        except (PrivateFileError, OSError) as exc:
-            raise AduError('%s: the write pacing file next to the token cache cannot be used (%s); set '
-                           'token_cache_path to a private location, or write_rate_limit to 0' % (describe, exc),
-                           url=url, method=method)
         except PacingTimeout as exc:
-            msg = '%s: %s' % (describe, exc)
-            if throttled is not None:
-                msg = '%s: HTTP 429, the instance is throttled by another client as well; %s' % (describe, exc)
-            msg += ('. Nothing was applied. Raise throttle_timeout, run fewer writes at once, or lower '
-                    'write_rate_limit if other clients share the instance; a rerun acts only on what is left')
-            error = {'code': 'TooManyRequests' if throttled is not None else 'PacingTimeout', 'message': str(exc),
-                     'trace_id': None}
-            raise AduError(msg, 429 if throttled is not None else None, error, url, method)
+            raise pacing_error(describe, method, url, exc, throttled)
+        except (PrivateFileError, OSError) as exc:
+            raise pacing_file_error(describe, method, url, exc)
 
     @staticmethod
     def _json_object(resp):
@@ -396,64 +312,14 @@ class HttpClient:
             return None
         return body if isinstance(body, dict) else None
 
-    def _body_error(self, resp, method, url, describe, safe_to_repeat):
-        """The error for a 2xx answer whose body is not a JSON object."""
-        error = parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
-        msg = '%s: the service answered HTTP %d with a body that is not a JSON object (%s)' % (
-            describe, resp.status_code, error.get('message') or 'empty')
-        if not safe_to_repeat:
-            msg += '; the action may or may not have happened'
-        else:
-            msg += '; a proxy between this host and Azure may be answering instead of the service'
-        return AduError(msg, resp.status_code, error, url, method, action_unknown=not safe_to_repeat)
-
-    def _transport_error(self, exc, method, url, describe, safe_to_repeat, unsent, backoff):
+    def _transport_error(self, exc, method, url, describe, action_unknown, retries):
         reason = 'Timeout' if isinstance(exc, _BodyError) else type(exc).__name__
         detail = str(exc) if isinstance(exc, _BodyError) else describe_transport_error(exc, self.timeout)
-        msg = '%s failed: %s' % (describe, detail)
-        if backoff.attempt:
-            msg += ' after %d retries' % backoff.attempt
-        action_unknown = not safe_to_repeat and not unsent
-        if action_unknown:
-            msg += ('; the connection failed after the request was sent, so the action may or may not '
-                    'have happened: run the task again, it reads the deployment first and acts only if needed')
-        elif 'TLS' in detail or 'certificate' in detail:
-            msg += '; check ca_path (the CA bundle that signed the server certificate) or validate_certs'
-        return AduError(msg, None, {'code': reason, 'message': detail, 'trace_id': None}, url, method,
-                        action_unknown=action_unknown)
+        return transport_error(describe, method, url, reason, detail, retries, action_unknown)
 
-    def _status_error(self, resp, method, url, describe, safe_to_repeat, backoff, retry_after):
-        status = resp.status_code
-        error = parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
-        shown = dict(error)
-        if shown.get('message') == shown.get('code'):
-            shown['message'] = None
-        told = ', '.join('%s: %s' % (k, shown[k]) for k in ('code', 'message', 'trace_id') if shown.get(k))
-        msg = '%s: HTTP %d' % (describe, status)
-        if told:
-            msg += ' (%s)' % told
-        if status in RETRYABLE_STATUSES and (safe_to_repeat or status == 429):
-            if retry_after is not None and backoff.waited + retry_after > backoff.max_total_wait:
-                msg += ('; the service asked to wait %.0f s (Retry-After), beyond the retry budget of %.0f s'
-                        % (retry_after, backoff.max_total_wait))
-            else:
-                msg += '; gave up after %d retries (%.1f s waited)' % (backoff.attempt, backoff.waited)
-            if status == 429:
-                msg += '; the instance is throttled: run fewer deployments at once or raise retries'
-            elif safe_to_repeat:
-                msg += '; the service keeps failing: try again later, and give the trace_id to Azure support'
-        elif status == 401:
-            msg += ('; the credentials were rejected: check tenant_id, client_id and the secret or certificate, '
-                    'or that access_token is current and issued for https://api.adu.microsoft.com/.default')
-        elif status == 403:
-            msg += '; permission denied: %s' % ROLE_HINT
-        if not safe_to_repeat and (status >= 500 or status in (401, 408)):
-            # A 4xx other than 408 is the service refusing the request: nothing was done. A 401 to a
-            # write is read back all the same: a broken or hostile service may have acted first.
-            msg += ('; the action may or may not have happened: run the task again, it reads the '
-                    'deployment first and acts only if needed')
-            return AduError(msg, status, error, url, method, action_unknown=True)
-        return AduError(msg, status, error, url, method)
+
+def _error_of(resp):
+    return parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
 
 
 class _BodyError(Exception):

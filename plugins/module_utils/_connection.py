@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection and auth options, and what they build: a validated service, an HTTP client, an API.
+"""The connection and auth options, and what they build: a validated service and its HTTP client.
 
 Shared by the modules (through AduModule, which adds Ansible's argument handling) and by the
 Event-Driven Ansible source, which has no AnsibleModule: option_values() applies the same
@@ -16,25 +16,21 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, SeedApi
 from ansible_collections.adu.device_update.plugins.module_utils._auth import (
     AUTH_METHODS,
     PUBLIC_AUTHORITY_HOST,
     select_credential,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._client import HttpClient
+from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._options import (
     RETRIES_RANGE,
     TIMEOUT_RANGE,
-    OptionError,
     check_regular_file,
     origin_of,
     service_base_url,
-    validate_api_version,
     validate_authority_host,
-    validate_deployment_id,
     validate_dns_label,
-    validate_ga_deployment_id,
     validate_range,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._pacing import DEFAULT_LIMIT, DEFAULT_WINDOW, WritePacer
@@ -164,23 +160,3 @@ class Connection:
         directory = os.path.dirname(os.path.abspath(params['token_cache_path'] or default_cache_path()))
         return WritePacer(directory, '%s/%s' % (self.base_url, self.instance), limit=params['write_rate_limit'],
                           window=params['write_rate_window'], deadline=time.time() + params['throttle_timeout'])
-
-    def target_api(self, params):
-        """SeedApi, or GaApi when group_id is given; validates the target options first."""
-        if params.get('group_id') is None:
-            for option in ('device_class_id', 'api_version'):
-                if params.get(option) is not None:
-                    raise OptionError(option, 'is only for the GA API: give group_id as well')
-            return SeedApi(self.http, self.base_url, self.instance)
-        validate_deployment_id(params['group_id'], 'group_id')
-        if params.get('device_class_id') is not None:
-            validate_deployment_id(params['device_class_id'], 'device_class_id')
-        if params.get('api_version') is not None:
-            validate_api_version(params['api_version'])
-        return GaApi(self.http, self.base_url, self.instance, params['group_id'], params.get('api_version'))
-
-    @staticmethod
-    def check_deployment_id(api, value, option='deployment_id'):
-        """A deployment id checked by the rules of its API (the GA API's are stricter)."""
-        check = validate_ga_deployment_id if isinstance(api, GaApi) else validate_deployment_id
-        return check(value, option)

@@ -16,11 +16,9 @@ import os
 import re
 import stat
 
-try:
-    from urllib.parse import quote, urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps the import sanity test calm
-    quote = urlsplit = None
+from urllib.parse import quote, urlsplit
 
+from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._plan import instant
 from ansible_collections.adu.device_update.plugins.module_utils._redact import is_hidden_char
 
@@ -31,14 +29,6 @@ RETRIES_RANGE = (0, 20)
 
 _DNS_LABEL = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
 _FORBIDDEN_ID_CHARS = set('/\\?#%')
-
-
-class OptionError(ValueError):
-    """A module option has a value the collection will not send anywhere."""
-
-    def __init__(self, option, message):
-        super(OptionError, self).__init__('%s: %s' % (option, message))
-        self.option = option
 
 
 def _shown(value, limit=40):

@@ -20,6 +20,7 @@ import os
 import time
 import uuid
 
+from ansible_collections.adu.device_update.plugins.module_utils._errors import PacingTimeout
 from ansible_collections.adu.device_update.plugins.module_utils._private_file import PrivateJsonFile
 
 PACING_FILE_NAME = 'writes.json'
@@ -28,14 +29,6 @@ DEFAULT_WINDOW = 60.0
 # A little room between windows for clocks and queues between this host and the service.
 MARGIN_FRACTION = 0.01
 MAX_MARGIN = 0.25
-
-
-class PacingTimeout(Exception):
-    """No slot within the task's time budget; `waited` seconds were spent waiting already."""
-
-    def __init__(self, message, waited):
-        super(PacingTimeout, self).__init__(message)
-        self.waited = waited
 
 
 class WritePacer:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure decisions about a deployment: what brings it to the wanted state.
+"""Pure decisions about a deployment: what brings it to the wanted state (cancel, retry, create, delete).
 
 Nothing here does I/O, so check mode and a real run share one decision and the decision table can
 be unit tested without HTTP or Ansible. Inputs are normalised by the wire layer (_wire).
@@ -14,22 +14,16 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
+from ansible_collections.adu.device_update.plugins.module_utils._errors import PlanError
+
 STATES = ('canceled', 'retried', 'present', 'absent')
 # ISO 8601 date and time with an offset, fractions of any length (the service sends 7 digits).
 _INSTANT = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})')
 _DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
-class PlanError(Exception):
-    """The requested state cannot be reached from what was read; nothing may be sent."""
-
-    def __init__(self, message, deployment=None):
-        super(PlanError, self).__init__(message)
-        self.deployment = deployment
-
-
 Plan = namedtuple('Plan', ['action', 'msg', 'check_msg'])
-"""action: None (nothing to do), 'cancel' or 'retry'; msg: one line for the result;
+"""action: None (nothing to do), 'cancel', 'retry', 'create' or 'delete'; msg: one line for the result;
 check_msg: the same line in check mode, where the action is not sent."""
 
 
@@ -42,22 +36,33 @@ def needs_status(state, deployment):
     return state == 'retried' and not deployment['is_canceled']
 
 
+def check_reachable(state, deployment, name=None):
+    """Raise PlanError when `state` cannot be reached from `deployment` at all: a canceled deployment
+    cannot be retried (it cannot be re-activated). For a GA group deployment this is asked once of the
+    group, before any subgroup is read."""
+    if state == 'retried' and deployment['is_canceled']:
+        raise PlanError(
+            '%s is canceled and cannot be retried: a canceled deployment cannot be '
+            're-activated; create a new deployment instead' % (name or _name(deployment)), deployment)
+
+
+def _name(deployment):
+    return 'deployment %s' % deployment.get('deployment_id', '?')
+
+
 def plan(state, deployment, status=None, force=False, name=None):
-    """Decide the action that brings `deployment` to `state`.
+    """Decide the action (cancel or retry) that brings `deployment` to `state`.
 
     `deployment` and `status` are normalised. Raises PlanError when the state cannot be
     reached (retrying a canceled deployment), before anything is sent.
     """
-    name = name or 'deployment %s' % deployment.get('deployment_id', '?')
+    name = name or _name(deployment)
+    check_reachable(state, deployment, name)
     if state == 'canceled':
         if deployment['is_canceled']:
             return _noop('%s is already canceled' % name)
         return Plan('cancel', '%s canceled' % name, '%s would be canceled (check mode)' % name)
     if state == 'retried':
-        if deployment['is_canceled']:
-            raise PlanError(
-                '%s is canceled and cannot be retried: a canceled deployment cannot be '
-                're-activated; create a new deployment instead' % name, deployment)
         if status is None:
             raise ValueError('plan(retried) needs the deployment status')
         failed = status['devices_completed_failed_count']
@@ -165,7 +170,7 @@ def differences(desired, current):
 
 def plan_presence(state, deployment, desired=None, current=None, name='deployment'):
     """present: create when absent, nothing when the same, PlanError naming each difference otherwise.
-    absent: nothing when absent, else delete (the service cancels first where it is still active).
+    absent: nothing when absent, else delete (the collection cancels first where it is still active).
 
     deployment is the normalised deployment or None when the service does not have it; current is its
     deployment_view()."""

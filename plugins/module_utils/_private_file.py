@@ -18,14 +18,12 @@ import os
 import stat
 import tempfile
 
+from ansible_collections.adu.device_update.plugins.module_utils._errors import PrivateFileError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows is not a supported controller
     fcntl = None
-
-
-class PrivateFileError(Exception):
-    """The file or its directory cannot be used safely."""
 
 
 def _check_private(path, what, is_dir):

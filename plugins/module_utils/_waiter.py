@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.adu.device_update.plugins.module_utils._errors import WaitTimeout
+
 
 def settled(state, status):
     """Whether a deployment (or subgroup) status has come to rest after state was applied."""
@@ -38,21 +40,11 @@ class Waiter:
             self.sleep(self.interval)
 
 
-class WaitTimeout(Exception):
-    """The status did not settle in time; `result` is the task result to fail with."""
-
-    def __init__(self, message, status, result=None):
-        super(WaitTimeout, self).__init__(message)
-        self.status = status
-        self.result = result
-
-
 def wait_until_settled(result, waiter, read, is_settled, deployment_id):
-    """Poll until settled; the final status goes into result, a timeout carries the last one."""
+    """Poll until settled; the final status goes into result, a timeout fails with it and the last one."""
     try:
         result['status'] = waiter.wait(read, is_settled, 'deployment %s' % deployment_id)
     except WaitTimeout as exc:
         result.update(status=exc.status, msg='%s; %s, last status: %s' % (result['msg'], exc, exc.status))
-        exc.result = result
-        raise
+        raise WaitTimeout(result['msg'], exc.status, result)
     return result['status']

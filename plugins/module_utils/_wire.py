@@ -15,7 +15,7 @@ __metaclass__ = type
 import math
 import re
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._errors import WireError
 from ansible_collections.adu.device_update.plugins.module_utils._options import OptionError, validate_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 
@@ -61,10 +61,6 @@ STATUS_COUNTS = (
 MAX_COUNT = 2 ** 31
 # Nesting the collection follows in a body; JSON nested deeper is refused by the client already.
 MAX_DEPTH = 32
-
-
-class WireError(AduError):
-    """The service sent something the collection will not act on."""
 
 
 def snake_key(key):

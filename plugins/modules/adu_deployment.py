@@ -452,75 +452,55 @@ action_may_have_happened:
   sample: true
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, SubgroupView
-from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import desired_deployment, validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._plan import STATES, PlanError
-from ansible_collections.adu.device_update.plugins.module_utils._service import (
-    DeploymentService,
-    GroupDeploymentService,
-    PresenceService,
-)
-from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter, WaitTimeout
-
+from ansible_collections.adu.device_update.plugins.module_utils._errors import PartialFailure
+from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._plan import STATES
+from ansible_collections.adu.device_update.plugins.module_utils._service import Desired
+from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter
 
 UPDATE_SPEC = dict(provider=dict(type='str', required=True), name=dict(type='str', required=True),
                    version=dict(type='str', required=True))
+ARGUMENT_SPEC = dict(
+    deployment_id=dict(type='str', required=True),
+    state=dict(type='str', required=True, choices=list(STATES)),
+    force=dict(type='bool', default=False),
+    wait=dict(type='bool', default=False),
+    wait_timeout=dict(type='int', default=600),
+    wait_interval=dict(type='float', default=15.0),
+    update=dict(type='dict', options=UPDATE_SPEC),
+    start_date_time=dict(type='str'),
+    device_group=dict(type='str'),
+    rollback_policy=dict(type='dict', options=dict(
+        update=dict(type='dict', required=True, options=UPDATE_SPEC),
+        failed_percentage=dict(type='int', required=True),
+        failed_count=dict(type='int', required=True))),
+    download_security=dict(type='str', choices=['https', 'http']),
+    **TARGET_ARGSPEC
+)
+
+
+def ensure_deployment(module):
+    """Read, decide, act once (and wait when asked): the result of the task."""
+    params = module.params
+    target = module.target()
+    desired = Desired(target.check_deployment_id(params['deployment_id']), params['force'])
+    validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
+    validate_range('wait_interval', params['wait_interval'], (0.1, 3600))
+    desired.declared = target.desired(params)
+    service = target.deployments(module.check_mode, module.warn)
+    result = service.ensure(params['state'], desired)
+    acted = params['state'] in ('canceled', 'retried') and not module.check_mode
+    if params['wait'] and acted and not result.get('failed_subgroups'):
+        service.wait(result, params['state'], desired, Waiter(params['wait_timeout'], params['wait_interval']))
+    result['ansible_facts'] = {'adu_deployment': result['deployment']}
+    if result.get('failed_subgroups'):
+        raise PartialFailure(result['msg'], result=result)
+    return result
 
 
 def main():
-    module = AduModule(
-        argument_spec=dict(
-            deployment_id=dict(type='str', required=True),
-            state=dict(type='str', required=True, choices=list(STATES)),
-            force=dict(type='bool', default=False),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=600),
-            wait_interval=dict(type='float', default=15.0),
-            update=dict(type='dict', options=UPDATE_SPEC),
-            start_date_time=dict(type='str'),
-            device_group=dict(type='str'),
-            rollback_policy=dict(type='dict', options=dict(
-                update=dict(type='dict', required=True, options=UPDATE_SPEC),
-                failed_percentage=dict(type='int', required=True),
-                failed_count=dict(type='int', required=True))),
-            download_security=dict(type='str', choices=['https', 'http']),
-            **TARGET_ARGSPEC
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    api = module.target_api()
-    deployment_id = module.deployment_id(api)
-    ga = isinstance(api, GaApi)
-    module.run(lambda: (validate_range('wait_timeout', params['wait_timeout'], (0, 86400)),
-                        validate_range('wait_interval', params['wait_interval'], (0.1, 3600))))
-    desired = module.run(lambda: desired_deployment(params, ga, getattr(api, 'api_version', None)))
-    if ga:
-        service = GroupDeploymentService(api, SubgroupView)
-        target = dict(device_class_id=params['device_class_id'])
-    else:
-        service, target = DeploymentService(api), {}
-    try:
-        if params['state'] in ('present', 'absent'):
-            result = module.run(lambda: PresenceService(api, service).ensure(
-                deployment_id, params['state'], desired, module.check_mode, **target))
-            if result.get('warning'):
-                module.warn(result.pop('warning'))
-        else:
-            result = module.run(lambda: service.ensure(deployment_id, params['state'], params['force'],
-                                                       module.check_mode, **target))
-            if params['wait'] and not module.check_mode and not result.get('failed_subgroups'):
-                waiter = Waiter(params['wait_timeout'], params['wait_interval'])
-                module.run(lambda: service.wait(result, deployment_id, params['state'], waiter, **target))
-    except PlanError as exc:
-        module.fail_json(msg=str(exc), deployment=exc.deployment)
-    except WaitTimeout as exc:
-        module.fail_json(**exc.result)
-    result['ansible_facts'] = {'adu_deployment': result['deployment']}
-    if result.get('failed_subgroups'):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    AduModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True).run(ensure_deployment)
 
 
 if __name__ == '__main__':

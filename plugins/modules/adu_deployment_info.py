@@ -140,39 +140,31 @@ deployments:
   sample: [{"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false}]
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi
-from ansible_collections.adu.device_update.plugins.module_utils._common import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._service import (
-    DEVICE_STATE_CHOICES,
-    read_deployment,
-    read_device_states,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._target import DEVICE_STATE_CHOICES
+
+ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str', choices=list(DEVICE_STATE_CHOICES)),
+                     **TARGET_ARGSPEC)
+
+
+def read_deployments(module):
+    """One deployment (its status, and its devices in device_state), or the deployments of a group."""
+    params = module.params
+    target = module.target()
+    if params['deployment_id'] is None:
+        if params['device_state'] is not None and target.group_id is not None:
+            raise OptionError('device_state', 'needs deployment_id, the deployment whose devices to list')
+        return {'changed': False, 'deployments': target.list_deployments()}
+    deployment_id = target.check_deployment_id(params['deployment_id'])
+    result = dict(target.read(deployment_id), changed=False)
+    if params['device_state'] is not None:
+        result['devices'] = target.device_states(deployment_id, params['device_state'], result['deployment'])
+    return result
 
 
 def main():
-    module = AduModule(argument_spec=dict(deployment_id=dict(type='str'),
-                                          device_state=dict(type='str', choices=list(DEVICE_STATE_CHOICES)),
-                                          **TARGET_ARGSPEC),
-                       supports_check_mode=True)
-    api = module.target_api()
-    group = isinstance(api, GaApi)
-    deployment_id = module.deployment_id(api, required=False)
-    if deployment_id is None and not group:
-        module.fail_json(msg='deployment_id: required on the 2020-09-01 preview API; give group_id to list the '
-                             'deployments of a device group on the GA API')
-    if deployment_id is None:
-        if module.params['device_state'] is not None:
-            module.fail_json(msg='device_state: needs deployment_id, the deployment whose devices to list')
-        module.exit_json(changed=False, deployments=module.run(api.list_deployments))
-    device_class_id = module.params['device_class_id']
-    result = module.run(lambda: read_deployment(api, deployment_id, group, device_class_id))
-    if module.params['device_state'] is not None:
-        classes = None
-        if group:
-            classes = [device_class_id] if device_class_id else result['deployment'].get('device_class_subgroups') or []
-        result['devices'] = module.run(lambda: read_device_states(api, deployment_id, module.params['device_state'],
-                                                                  classes))
-    module.exit_json(changed=False, **result)
+    AduModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True).run(read_deployments)
 
 
 if __name__ == '__main__':

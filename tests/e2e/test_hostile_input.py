@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import SeedApi
+from ansible_collections.adu.device_update.plugins.module_utils._api import PreviewApi
 from ansible_collections.adu.device_update.plugins.module_utils._auth import AccessTokenCredential
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, HttpClient
 from ansible_collections.adu.device_update.plugins.module_utils._options import OptionError, validate_deployment_id
@@ -98,8 +98,8 @@ def test_accepted_ids_travel_as_one_segment_and_come_back_unchanged(emulator_ser
     except OptionError:
         return
     before = len(emulator_server.journal)
-    api = SeedApi(HttpClient(AccessTokenCredential({'access_token': STATIC_TOKEN}), verify=emulator_server.ca_path,
-                             retries=0), emulator_server.url, 'blue')
+    api = PreviewApi(HttpClient(AccessTokenCredential({'access_token': STATIC_TOKEN}), verify=emulator_server.ca_path,
+                                retries=0), emulator_server.url, 'blue')
     try:
         api.get_deployment(deployment_id)
     except AduError as exc:

@@ -82,35 +82,33 @@ import os
 import sys
 
 
-def _collection_root():
-    """The directory holding ansible_collections/adu/device_update, from this file's place in it.
+def _collection_root(path):
+    """The directory that holds ansible_collections/, from the path of this file inside the installed
+    collection (.../ansible_collections/adu/device_update/extensions/eda/plugins/event_source/...).
 
-    ansible-rulebook runs this file with runpy and sets up no collection loader, so the collection's
-    module_utils are imported as a plain namespace package from there.
+    ansible-rulebook runs a source file with runpy and sets up no collection loader, so the collection's
+    module_utils are imported from there as a plain namespace package.
     """
-    root = os.path.abspath(__file__)
-    for _level in range(8):  # event_source, plugins, eda, extensions, device_update, adu, ansible_collections
-        root = os.path.dirname(root)
-    return root
+    parts = os.path.abspath(path).split(os.sep)
+    if 'ansible_collections' not in parts:
+        return None
+    return os.sep.join(parts[:len(parts) - 1 - parts[::-1].index('ansible_collections')]) or os.sep
 
 
 try:
-    from ansible_collections.adu.device_update.plugins.module_utils._watch import DeploymentWatcher
+    import ansible_collections.adu.device_update.plugins.module_utils  # noqa: F401  pylint: disable=unused-import
 except ImportError:
-    sys.path.insert(0, _collection_root())
-    from ansible_collections.adu.device_update.plugins.module_utils._watch import DeploymentWatcher
+    sys.path.insert(0, _collection_root(__file__) or os.curdir)
 
-from ansible_collections.adu.device_update.plugins.module_utils._auth import AuthConfigError  # noqa: E402
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError  # noqa: E402
 from ansible_collections.adu.device_update.plugins.module_utils._connection import (  # noqa: E402
     Connection,
     option_values,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._options import (  # noqa: E402
-    OptionError,
-    validate_range,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, OptionError  # noqa: E402
+from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range  # noqa: E402
 from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor  # noqa: E402
+from ansible_collections.adu.device_update.plugins.module_utils._target import resolve_target  # noqa: E402
+from ansible_collections.adu.device_update.plugins.module_utils._watch import DeploymentWatcher  # noqa: E402
 
 LOGGER = logging.getLogger('adu.device_update.deployment_status')
 SOURCE_OPTIONS = {'interval': ('float', 30.0, (), False), 'max_polls': ('int', 0, (), False)}
@@ -136,17 +134,17 @@ def _setup(args):
                                            not all(isinstance(d, str) for d in deployment_ids)):
             raise OptionError('deployment_ids', 'must be a list of deployment ids')
         connection = Connection(params, pacing=False, redactor=redactor)
-        api = connection.target_api(params)
+        target = resolve_target(connection, params)
         for deployment_id in deployment_ids or []:
-            connection.check_deployment_id(api, deployment_id, 'deployment_ids')
+            target.check_deployment_id(deployment_id, 'deployment_ids')
         if params['group_id'] is None and not deployment_ids:
             raise OptionError('deployment_ids', 'is required on the 2020-09-01 preview API; give group_id to watch '
                               'every active deployment of a device group on the GA API')
-    except (OptionError, AuthConfigError) as exc:
-        raise SourceError(redactor.scrub(str(exc)))
+    except AduError as exc:  # bad options or credentials: nothing was sent yet
+        raise SourceError(redactor.scrub(exc.message))
     for warning in connection.warnings:
         LOGGER.warning(warning)
-    watcher = DeploymentWatcher(api, connection.instance, params['group_id'], deployment_ids)
+    watcher = DeploymentWatcher(target.api, connection.instance, params['group_id'], deployment_ids)
     return watcher, params, redactor
 
 
@@ -168,13 +166,11 @@ async def main(queue, args):
             events = await loop.run_in_executor(None, watcher.poll)
         except AduError as exc:
             message = redactor.scrub(exc.message)
-            if exc.status_code in (401, 403):
+            if exc.status_code in (401, 403) or not exc.call_keys:  # rejected credentials, refused options
                 raise SourceError(message)
             failures += 1
             pause = _pause_after(exc, failures, params)
             LOGGER.warning('poll failed (%s); polling again in %.0f s', message, pause)
-        except (OptionError, AuthConfigError) as exc:
-            raise SourceError(redactor.scrub(str(exc)))
         else:
             failures = 0
             pause = params['interval']

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._plan import PlanError
-from ansible_collections.adu.device_update.plugins.module_utils._service import DeploymentService, GroupDeploymentService
+from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService, Desired, GroupActionService
 from ansible_collections.adu.device_update.plugins.module_utils._wire import normalize_deployment, normalize_status
 
 
@@ -48,19 +48,19 @@ class FakeApi:
 
 def test_service_calls_only_what_the_decision_needs():
     api = FakeApi(deployment(isCanceled=True))
-    result = DeploymentService(api).ensure('d1', 'canceled')
+    result = ActionService(api).ensure('canceled', Desired('d1'))
     assert result['changed'] is False and api.calls == [('get', 'd1')]
     assert 'status' not in result
 
     api = FakeApi(deployment(), status(2))
-    result = DeploymentService(api).ensure('d1', 'retried')
+    result = ActionService(api).ensure('retried', Desired('d1'))
     assert api.calls == [('get', 'd1'), ('status', 'd1'), ('retry', 'd1')]
     assert result['deployment']['is_retried'] is True and result['status']['devices_completed_failed_count'] == 2
 
 
 def test_service_check_mode_never_acts_but_reports_the_same_change():
     api = FakeApi(deployment(), status(2))
-    result = DeploymentService(api).ensure('d1', 'retried', check_mode=True)
+    result = ActionService(api, check_mode=True).ensure('retried', Desired('d1'))
     assert result['changed'] is True and api.calls == [('get', 'd1'), ('status', 'd1')]
     assert result['diff']['after']['is_retried'] is True and result['deployment']['is_retried'] is False
 
@@ -82,7 +82,7 @@ class LostResponseApi(FakeApi):
 
 def test_lost_response_confirmed_by_reading_back_without_a_second_post():
     api = LostResponseApi(deployment(), status(2), applied=True)
-    result = DeploymentService(api).ensure('d1', 'retried')
+    result = ActionService(api).ensure('retried', Desired('d1'))
     assert result['changed'] is True and 'confirmed' in result['msg']
     assert api.calls == [('get', 'd1'), ('status', 'd1'), ('retry', 'd1'), ('get', 'd1')]
 
@@ -90,7 +90,7 @@ def test_lost_response_confirmed_by_reading_back_without_a_second_post():
 def test_lost_response_not_confirmed_fails_without_a_second_post():
     api = LostResponseApi(deployment(), applied=False)
     with pytest.raises(AduError, match='does not show it') as err:
-        DeploymentService(api).ensure('d1', 'canceled')
+        ActionService(api).ensure('canceled', Desired('d1'))
     assert err.value.action_unknown
     assert api.calls == [('get', 'd1'), ('cancel', 'd1'), ('get', 'd1')]
 
@@ -98,14 +98,13 @@ def test_lost_response_not_confirmed_fails_without_a_second_post():
 def test_lost_retry_of_a_retried_deployment_cannot_be_told():
     api = LostResponseApi(deployment(isRetry=True), status(2), applied=True)
     with pytest.raises(AduError, match='cannot tell'):
-        DeploymentService(api).ensure('d1', 'retried')
+        ActionService(api).ensure('retried', Desired('d1'))
     assert [c[0] for c in api.calls].count('retry') == 1
 
 
 def test_group_retry_of_a_canceled_group_deployment_fails_before_any_subgroup_call():
     api = FakeApi(deployment(isCanceled=True, deviceClassSubgroups=['dc1', 'dc2']))
-    views = []
     with pytest.raises(PlanError, match='d1 is canceled and cannot be retried') as err:
-        GroupDeploymentService(api, lambda a, dc: views.append(dc)).ensure('d1', 'retried')
-    assert api.calls == [('get', 'd1')] and views == []
+        GroupActionService(api).ensure('retried', Desired('d1'))
+    assert api.calls == [('get', 'd1')]  # no subgroup read
     assert err.value.deployment['is_canceled'] is True

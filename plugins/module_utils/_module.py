@@ -5,21 +5,17 @@
 
 It adds the shared connection and auth options (their spec lives in _connection, shared with the
 Event-Driven Ansible source), checks the Python requirements, validates the options before any
-request, masks every secret in what it returns, and turns AduError into one fail_json.
+request, masks every secret in what it returns, and is the one way out of a task: run(work) exits
+with work's result, or fails with the AduError's own result.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.adu.device_update.plugins.module_utils._auth import AuthConfigError, MissingLibraryError
-from ansible_collections.adu.device_update.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    AduError,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.adu.device_update.plugins.module_utils._connection import (
     CHOICES,
     CONNECTION_OPTIONS,
@@ -28,8 +24,9 @@ from ansible_collections.adu.device_update.plugins.module_utils._connection impo
     TARGET_OPTIONS,
     Connection,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._options import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, MissingLibraryError
 from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor
+from ansible_collections.adu.device_update.plugins.module_utils._target import resolve_target
 
 
 def argument_spec(options):
@@ -57,7 +54,7 @@ TARGET_ARGSPEC = argument_spec(TARGET_OPTIONS)
 
 
 class AduModule:
-    """AnsibleModule plus the collection's shared options, HTTP client and failure handling."""
+    """AnsibleModule plus the collection's shared options, connection and one way out of a task."""
 
     def __init__(self, argument_spec, **kwargs):  # pylint: disable=redefined-outer-name
         spec = dict(CONNECTION_ARGSPEC)
@@ -69,46 +66,25 @@ class AduModule:
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.redactor = Redactor(self.params.get(option) for option in SECRET_OPTIONS)
-        if not HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        try:
-            self.connection = Connection(self.params, redactor=self.redactor)
-        except (OptionError, AuthConfigError) as exc:
-            self.fail_json(msg=str(exc))
-        for warning in self.connection.warnings:
-            self.warn(warning)
-        self.http = self.connection.http
-
-    def target_api(self):
-        """SeedApi, or GaApi when group_id is given; validates the target options first."""
-        try:
-            return self.connection.target_api(self.params)
-        except OptionError as exc:
-            self.fail_json(msg=str(exc))
-
-    def deployment_id(self, api, required=True):
-        """The validated deployment_id (GA rules on the GA API), or None when absent and not required."""
-        value = self.params.get('deployment_id')
-        if value is None and not required:
-            return None
-        return self.run(lambda: self.connection.check_deployment_id(api, value))
-
-    def fail_from_error(self, exc, **extra):
-        """One fail_json for a failed call: msg a person can act on, status_code, error, url."""
-        result = exc.to_result()
-        result.update(extra)
-        self.fail_json(msg=exc.message, **result)
+        self.connection = None
 
     def run(self, work):
-        """Call work(); turn the collection's errors into fail_json, never a traceback."""
+        """Connect, call work(self) and exit with the result it returns; any AduError fails the task with
+        its own result. The only way a task of the collection ends."""
         try:
-            return work()
+            if not HAS_REQUESTS:
+                raise MissingLibraryError('requests', REQUESTS_IMPORT_ERROR)
+            self.connection = Connection(self.params, redactor=self.redactor)
+            for warning in self.connection.warnings:
+                self.warn(warning)
+            result = work(self)
         except AduError as exc:
-            self.fail_from_error(exc)
-        except MissingLibraryError as exc:
-            self.fail_json(msg=missing_required_lib(exc.library), exception=exc.import_error)
-        except (OptionError, AuthConfigError) as exc:
-            self.fail_json(msg=str(exc))
+            self.fail_json(**exc.to_result())
+        self.exit_json(**result)
+
+    def target(self):
+        """What the task's deployments live in (preview API, GA group or subgroup), validated."""
+        return resolve_target(self.connection, self.params)
 
     def _masked(self, result):
         """The result with every secret seen at run time masked, and Ansible told about each form."""

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a task's deployments live in, decided once: the preview API, a GA group, or one GA subgroup.
+
+resolve_target() is the only place that looks at group_id and device_class_id to choose. The object it
+returns knows its routes (an API object), the id rules of its API, how to name what it acts on, what
+a task declares on it, and builds the services that act there, so nothing above asks which kind it is.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, PreviewApi, SubgroupView
+from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._options import (
+    desired_deployment,
+    validate_api_version,
+    validate_deployment_id,
+    validate_ga_deployment_id,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._service import (
+    ActionService,
+    DeploymentService,
+    GroupActionService,
+    PresenceService,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._wire import DEVICE_STATES
+
+
+class PreviewTarget:
+    """Deployments of the 2020-09-01 preview API: /deviceupdate/{instance}/v2/management/deployments/{id}."""
+
+    kind = 'preview'
+    group_id = device_class_id = None
+
+    def __init__(self, api):
+        self.api = api
+
+    @staticmethod
+    def check_deployment_id(value, option='deployment_id'):
+        return validate_deployment_id(value, option)
+
+    def describe(self, deployment_id):
+        return self.api.describe(deployment_id)
+
+    def desired(self, params):
+        """What state present declares, checked before any request (None for other states)."""
+        return desired_deployment(params, False, None)
+
+    def find(self, deployment_id):
+        return self.api.find_deployment(deployment_id)
+
+    def create(self, deployment_id, desired):
+        return self.api.create(deployment_id, desired)
+
+    def delete(self, deployment_id):
+        self.api.delete(deployment_id)
+
+    def actions(self, check_mode):
+        """The cancel/retry service of this target."""
+        return ActionService(self.api, check_mode)
+
+    def deployments(self, check_mode, warn):
+        """The service behind adu_deployment's states on this target."""
+        actions = self.actions(check_mode)
+        return DeploymentService(actions, PresenceService(self, actions, check_mode, warn))
+
+    def read(self, deployment_id):
+        """The deployment and its status (adu_deployment_info)."""
+        return {'deployment': self.api.get_deployment(deployment_id), 'status': self.api.get_status(deployment_id)}
+
+    def device_states(self, deployment_id, device_state, deployment):  # pylint: disable=unused-argument
+        # The preview API cannot filter: every device is read and the wanted state kept here.
+        return _in_state(self.api.device_states(deployment_id), device_state)
+
+    @staticmethod
+    def list_deployments():
+        raise OptionError('deployment_id', 'required on the 2020-09-01 preview API; give group_id to list the '
+                                           'deployments of a device group on the GA API')
+
+
+class GroupTarget(PreviewTarget):
+    """Deployments of a GA device group: /deviceUpdate/{instance}/management/groups/{group}/..."""
+
+    kind = 'group'
+
+    def __init__(self, api, device_class_id=None):
+        super(GroupTarget, self).__init__(api)
+        self.group_id = api.group_id
+        self.device_class_id = device_class_id
+
+    @staticmethod
+    def check_deployment_id(value, option='deployment_id'):
+        return validate_ga_deployment_id(value, option)
+
+    def describe(self, deployment_id):
+        return SubgroupView(self.api, self.device_class_id).describe(deployment_id)
+
+    def desired(self, params):
+        return desired_deployment(params, True, self.api.api_version)
+
+    def find(self, deployment_id):
+        if self.device_class_id is None:
+            return self.api.find_deployment(deployment_id)
+        return self.api.find_deployment(deployment_id, self.device_class_id)
+
+    def delete(self, deployment_id):
+        self.api.delete(deployment_id, self.device_class_id)
+
+    def actions(self, check_mode):
+        return GroupActionService(self.api, check_mode, self.device_class_id)
+
+    def read(self, deployment_id):
+        result = super(GroupTarget, self).read(deployment_id)
+        result['subgroups'] = [
+            {'device_class_id': s.get('device_class_id'), 'status': s} for s in result['status']['subgroup_status']
+            if self.device_class_id in (None, s.get('device_class_id'))]
+        return result
+
+    def device_states(self, deployment_id, device_state, deployment):
+        """The devices of each subgroup the group deployment names (or of the one subgroup asked for)."""
+        wanted = None if device_state == 'any' else device_state
+        classes = [self.device_class_id] if self.device_class_id else deployment.get('device_class_subgroups') or []
+        devices = []
+        for device_class_id in classes:
+            devices.extend(self.api.device_states(deployment_id, device_class_id, wanted))
+        # The service filters; this holds it to the filter it was given.
+        return _in_state(devices, device_state)
+
+    def list_deployments(self):
+        return self.api.list_deployments()
+
+
+def _in_state(devices, device_state):
+    return [d for d in devices if device_state == 'any' or d['device_state'] == device_state]
+
+
+DEVICE_STATE_CHOICES = DEVICE_STATES + ('any',)
+
+
+def resolve_target(connection, params):
+    """The target of a task's (or a rulebook source's) options, validated before any request."""
+    if params.get('group_id') is None:
+        for option in ('device_class_id', 'api_version'):
+            if params.get(option) is not None:
+                raise OptionError(option, 'is only for the GA API: give group_id as well')
+        return PreviewTarget(PreviewApi(connection.http, connection.base_url, connection.instance))
+    validate_deployment_id(params['group_id'], 'group_id')
+    if params.get('device_class_id') is not None:
+        validate_deployment_id(params['device_class_id'], 'device_class_id')
+    if params.get('api_version') is not None:
+        validate_api_version(params['api_version'])
+    api = GaApi(connection.http, connection.base_url, connection.instance, params['group_id'],
+                params.get('api_version'))
+    return GroupTarget(api, params.get('device_class_id'))
