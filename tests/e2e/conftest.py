@@ -18,7 +18,6 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 SEED = os.path.join(os.path.dirname(HERE), 'adu_emulator', 'seed.json')
 with open(SEED) as _handle:
@@ -147,21 +146,6 @@ class Runner:
         if register:
             task['register'] = register
         return task
-
-
-@pytest.fixture(scope='session')
-def emulator_server(tmp_path_factory):
-    emulator = Emulator(cert_dir=str(tmp_path_factory.mktemp('emulator-ca'))).start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture
-def emulator(emulator_server):
-    """The shared emulator, back at its seed for every test."""
-    emulator_server.reset()
-    yield emulator_server
-    emulator_server.reset()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import time
 import pytest
 import requests
 
-from adu_emulator import Emulator
 from adu_emulator.store import recorded_body, recorded_exchange
 
 TOKEN = 'emu-static-access-token-for-tests'
@@ -25,129 +24,116 @@ BASE = '/deviceupdate/blue/v2/management/deployments/'
 AUTH = {'Authorization': 'Bearer ' + TOKEN}
 
 
-@pytest.fixture(scope='module')
-def server(tmp_path_factory):
-    emulator = Emulator(cert_dir=str(tmp_path_factory.mktemp('ca'))).start()
-    yield emulator
-    emulator.stop()
+def get(emulator, path, **kwargs):
+    return requests.get(emulator.url + path, verify=emulator.ca_path, timeout=5, **kwargs)
 
 
-@pytest.fixture
-def emu(server):
-    server.reset()
-    return server
+def post(emulator, path, **kwargs):
+    return requests.post(emulator.url + path, verify=emulator.ca_path, timeout=5, **kwargs)
 
 
-def get(emu, path, **kwargs):
-    return requests.get(emu.url + path, verify=emu.ca_path, timeout=5, **kwargs)
-
-
-def post(emu, path, **kwargs):
-    return requests.post(emu.url + path, verify=emu.ca_path, timeout=5, **kwargs)
-
-
-def test_deployment_has_the_recorded_shape(emu):
-    resp = get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
+def test_deployment_has_the_recorded_shape(emulator):
+    resp = get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
     assert resp.status_code == 200
     assert resp.json() == recorded_body('v2-get-deployment')
 
 
-def test_unknown_deployment_is_problem_json_with_trace_id(emu):
-    resp = get(emu, BASE + 'nope', headers=AUTH)
+def test_unknown_deployment_is_problem_json_with_trace_id(emulator):
+    resp = get(emulator, BASE + 'nope', headers=AUTH)
     assert resp.status_code == 404
     assert resp.headers['Content-Type'].startswith('application/problem+json')
     body = resp.json()
     assert set(body) == {'type', 'title', 'status', 'traceId'} and body['traceId'].startswith('00-')
 
 
-def test_no_token_is_401(emu):
-    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8').status_code == 401
-    assert get(emu, BASE + 'x', headers={'Authorization': 'Bearer forged'}).status_code == 401
-    assert [e['authorized'] for e in emu.journal] == [False, False]
+def test_no_token_is_401(emulator):
+    assert get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8').status_code == 401
+    assert get(emulator, BASE + 'x', headers={'Authorization': 'Bearer forged'}).status_code == 401
+    assert [e['authorized'] for e in emulator.journal] == [False, False]
 
 
-def test_cancel_and_retry_change_state_as_the_service_does(emu):
-    resp = post(emu, BASE + 'rollout-2026-11-failing?action=retry', headers=AUTH)
+def test_cancel_and_retry_change_state_as_the_service_does(emulator):
+    resp = post(emulator, BASE + 'rollout-2026-11-failing?action=retry', headers=AUTH)
     assert resp.json()['isRetry'] is True
-    status = get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH).json()
+    status = get(emulator, BASE + 'rollout-2026-11-failing/status', headers=AUTH).json()
     assert (status['devicesCompletedFailedCount'], status['devicesInProgressCount']) == (0, 6)
-    resp = post(emu, BASE + 'dpokluda-test.2020-1111-1124-8?action=cancel', headers=AUTH)
+    resp = post(emulator, BASE + 'dpokluda-test.2020-1111-1124-8?action=cancel', headers=AUTH)
     assert resp.json()['isCanceled'] is True
-    status = get(emu, BASE + 'dpokluda-test.2020-1111-1124-8/status', headers=AUTH).json()
+    status = get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8/status', headers=AUTH).json()
     assert status['deploymentState'] == 'Canceled' and status['devicesCanceledCount'] == 2
 
 
-def test_pascal_case_instance(emu):
-    body = get(emu, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment', headers=AUTH).json()
+def test_pascal_case_instance(emulator):
+    body = get(emulator, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment', headers=AUTH).json()
     assert body['DeploymentId'] == 'pascal-case-deployment' and body['IsCanceled'] is False
 
 
-def test_path_segments_are_decoded_once(emu):
-    emu.store.add_deployment('blue', {'deploymentId': 'a b:c'})
-    assert get(emu, BASE + 'a%20b%3Ac', headers=AUTH).status_code == 200
-    assert emu.journal[-1]['deployment_id'] == 'a b:c'
+def test_path_segments_are_decoded_once(emulator):
+    emulator.store.add_deployment('blue', {'deploymentId': 'a b:c'})
+    assert get(emulator, BASE + 'a%20b%3Ac', headers=AUTH).status_code == 200
+    assert emulator.journal[-1]['deployment_id'] == 'a b:c'
 
 
-def test_token_flow_and_journal_holds_no_secret(emu):
-    seed_principal = emu.store.principals[0]
+def test_token_flow_and_journal_holds_no_secret(emulator):
+    seed_principal = emulator.store.principals[0]
     tenant = seed_principal['tenant_id']
-    config = get(emu, '/%s/v2.0/.well-known/openid-configuration' % tenant).json()
+    config = get(emulator, '/%s/v2.0/.well-known/openid-configuration' % tenant).json()
     form = {'grant_type': 'client_credentials', 'client_id': seed_principal['client_id'],
             'client_secret': seed_principal['client_secret'], 'scope': 'https://api.adu.microsoft.com/.default'}
-    token = requests.post(config['token_endpoint'], data=form, verify=emu.ca_path, timeout=5).json()['access_token']
-    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers={'Authorization': 'Bearer ' + token}).status_code == 200
-    bad = requests.post(config['token_endpoint'], data=dict(form, client_secret='wrong'), verify=emu.ca_path, timeout=5)
+    token = requests.post(config['token_endpoint'], data=form, verify=emulator.ca_path, timeout=5).json()['access_token']
+    assert get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8', headers={'Authorization': 'Bearer ' + token}).status_code == 200
+    bad = requests.post(config['token_endpoint'], data=dict(form, client_secret='wrong'), verify=emulator.ca_path, timeout=5)
     assert bad.status_code == 401 and bad.json()['error'] == 'invalid_client'
-    journal = json.dumps(emu.journal)
+    journal = json.dumps(emulator.journal)
     assert seed_principal['client_secret'] not in journal and token not in journal and 'wrong' not in journal
 
 
-def test_status_fault_with_retry_after_then_normal(emu):
-    emu.add_fault(route='get_status', status=429, headers={'Retry-After': '3'}, times=1)
-    first = get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH)
+def test_status_fault_with_retry_after_then_normal(emulator):
+    emulator.add_fault(route='get_status', status=429, headers={'Retry-After': '3'}, times=1)
+    first = get(emulator, BASE + 'rollout-2026-11-failing/status', headers=AUTH)
     assert first.status_code == 429 and first.headers['Retry-After'] == '3'
-    assert get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH).status_code == 200
+    assert get(emulator, BASE + 'rollout-2026-11-failing/status', headers=AUTH).status_code == 200
 
 
-def test_html_fault_body(emu):
-    emu.add_fault(route='get_deployment', status=502, body='<html>Bad Gateway</html>')
-    resp = get(emu, BASE + 'x', headers=AUTH)
+def test_html_fault_body(emulator):
+    emulator.add_fault(route='get_deployment', status=502, body='<html>Bad Gateway</html>')
+    resp = get(emulator, BASE + 'x', headers=AUTH)
     assert resp.status_code == 502 and resp.headers['Content-Type'].startswith('text/html')
 
 
-def test_drop_and_reset_faults(emu):
-    emu.add_fault(route='get_deployment', kind='drop')
+def test_drop_and_reset_faults(emulator):
+    emulator.add_fault(route='get_deployment', kind='drop')
     with pytest.raises(requests.exceptions.ConnectionError):
-        get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
-    emu.add_fault(route='get_deployment', kind='reset')
+        get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
+    emulator.add_fault(route='get_deployment', kind='reset')
     with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)):
-        get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
+        get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH)
 
 
-def test_lost_response_after_apply(emu):
-    emu.add_fault(route='cancel', kind='drop', after_apply=True)
+def test_lost_response_after_apply(emulator):
+    emulator.add_fault(route='cancel', kind='drop', after_apply=True)
     with pytest.raises(requests.exceptions.ConnectionError):
-        post(emu, BASE + 'dpokluda-test.2020-1111-1124-8?action=cancel', headers=AUTH)
-    assert emu.store.raw('blue', 'dpokluda-test.2020-1111-1124-8')['deployment']['isCanceled'] is True
+        post(emulator, BASE + 'dpokluda-test.2020-1111-1124-8?action=cancel', headers=AUTH)
+    assert emulator.store.raw('blue', 'dpokluda-test.2020-1111-1124-8')['deployment']['isCanceled'] is True
 
 
-def test_delay_fault_delays(emu):
-    emu.add_fault(route='get_deployment', kind='delay', delay=0.5)
+def test_delay_fault_delays(emulator):
+    emulator.add_fault(route='get_deployment', kind='delay', delay=0.5)
     start = time.time()
-    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH).status_code == 200
+    assert get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH).status_code == 200
     assert time.time() - start >= 0.5
 
 
-def test_faults_target_one_deployment(emu):
-    emu.add_fault(route='get_deployment', status=500, deployment_id='rollout-2026-11-healthy', times=None)
-    assert get(emu, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH).status_code == 200
-    assert get(emu, BASE + 'rollout-2026-11-healthy', headers=AUTH).status_code == 500
-    assert get(emu, BASE + 'rollout-2026-11-healthy', headers=AUTH).status_code == 500
+def test_faults_target_one_deployment(emulator):
+    emulator.add_fault(route='get_deployment', status=500, deployment_id='rollout-2026-11-healthy', times=None)
+    assert get(emulator, BASE + 'dpokluda-test.2020-1111-1124-8', headers=AUTH).status_code == 200
+    assert get(emulator, BASE + 'rollout-2026-11-healthy', headers=AUTH).status_code == 500
+    assert get(emulator, BASE + 'rollout-2026-11-healthy', headers=AUTH).status_code == 500
 
 
-def test_unknown_fault_route_is_refused(emu):
+def test_unknown_fault_route_is_refused(emulator):
     with pytest.raises(ValueError):
-        emu.add_fault(route='get_deploymnet')
+        emulator.add_fault(route='get_deploymnet')
 
 
 def test_command_line_with_ready_file_and_control_api(tmp_path):
@@ -172,78 +158,78 @@ def test_command_line_with_ready_file_and_control_api(tmp_path):
         assert proc.wait(timeout=10) == 0
 
 
-def test_throttle_answers_429_without_retry_after_as_the_service_does(emu):
-    emu.throttle(action=(1, 30.0))
-    codes = [post(emu, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(2)]
+def test_throttle_answers_429_without_retry_after_as_the_service_does(emulator):
+    emulator.throttle(action=(1, 30.0))
+    codes = [post(emulator, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(2)]
     assert [r.status_code for r in codes] == [200, 429]
     assert 'Retry-After' not in codes[1].headers
 
 
-def test_throttle_limits_actions_per_instance_with_retry_after(emu):
-    emu.throttle(action=(2, 30.0), read=(100, 30.0), retry_after=True)
-    codes = [post(emu, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(3)]
+def test_throttle_limits_actions_per_instance_with_retry_after(emulator):
+    emulator.throttle(action=(2, 30.0), read=(100, 30.0), retry_after=True)
+    codes = [post(emulator, BASE + "rollout-2026-11-failing?action=retry", headers=AUTH) for _attempt in range(3)]
     assert [r.status_code for r in codes] == [200, 200, 429]
     assert 1 <= int(codes[2].headers['Retry-After']) <= 30
     assert codes[2].json()['error']['code'] == 'TooManyRequests'
-    assert emu.journal[-1]['throttled'] is True
+    assert emulator.journal[-1]['throttled'] is True
     # another instance has its own budget
-    assert post(emu, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment?action=cancel',
+    assert post(emulator, '/deviceupdate/legacy/v2/management/deployments/pascal-case-deployment?action=cancel',
                 headers=AUTH).status_code == 200
 
 
-def test_seed_create_echoes_as_the_recorded_exchange_and_delete_answers_200_empty(emu):
+def test_seed_create_echoes_as_the_recorded_exchange_and_delete_answers_200_empty(emulator):
     exchange = recorded_exchange('v2-create-deployment')
     spec = dict(exchange['request_body'], deviceGroupDefinition=['canary'])
-    resp = requests.put(emu.url + BASE + spec['deploymentId'], json=spec, headers=AUTH, verify=emu.ca_path, timeout=5)
+    resp = requests.put(emulator.url + BASE + spec['deploymentId'], json=spec, headers=AUTH, verify=emulator.ca_path, timeout=5)
     assert resp.status_code == 200
     assert resp.json() == dict(exchange['body'], deviceGroupDefinition=['canary'])
-    status = get(emu, BASE + spec['deploymentId'] + '/status', headers=AUTH).json()
+    status = get(emulator, BASE + spec['deploymentId'] + '/status', headers=AUTH).json()
     assert (status['totalDevices'], status['devicesCompletedFailedCount']) == (10, 3)
-    gone = requests.delete(emu.url + BASE + spec['deploymentId'], headers=AUTH, verify=emu.ca_path, timeout=5)
+    gone = requests.delete(emulator.url + BASE + spec['deploymentId'], headers=AUTH, verify=emulator.ca_path, timeout=5)
     assert (gone.status_code, gone.content) == (200, b'')
-    assert get(emu, BASE + spec['deploymentId'], headers=AUTH).status_code == 404
+    assert get(emulator, BASE + spec['deploymentId'], headers=AUTH).status_code == 404
 
 
-def test_device_states_follow_the_status_with_relative_next_links(emu):
-    emu.page_size = 2
+def test_device_states_follow_the_status_with_relative_next_links(emulator):
+    emulator.page_size = 2
     try:
         url, devices = BASE + 'rollout-2026-11-failing/devicestates', []
         while url:
-            page = get(emu, url, headers=AUTH).json()
+            page = get(emulator, url, headers=AUTH).json()
             devices.extend(page['value'])
             url = page.get('nextLink')
             assert url is None or (url.startswith('/deviceupdate/') and '$skipToken=' in url)
     finally:
-        emu.page_size = 50
-    status = get(emu, BASE + 'rollout-2026-11-failing/status', headers=AUTH).json()
+        emulator.page_size = 50
+    status = get(emulator, BASE + 'rollout-2026-11-failing/status', headers=AUTH).json()
     assert len(devices) == status['totalDevices']
     assert sum(d['deviceState'] == 'Failed' for d in devices) == status['devicesCompletedFailedCount']
     assert set(devices[0]) == {'deviceId', 'deviceState', 'retryCount', 'movedOnToNewDeployment'}
 
 
-def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_204(emu):
+def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_204(emulator):
     ga = '/deviceUpdate/blue/management/groups/fleet-eu/deployments/'
     spec = {'deploymentId': 'one', 'startDateTime': '2026-11-25T08:00:00Z', 'groupId': 'fleet-eu',
             'update': {'updateId': {'provider': 'p', 'name': 'n', 'version': '1'}}}
     for deployment_id in ('one', 'two'):
-        resp = requests.put(emu.url + ga + deployment_id + '?api-version=2022-10-01', headers=AUTH, timeout=5,
-                            json=dict(spec, deploymentId=deployment_id), verify=emu.ca_path)
+        resp = requests.put(emulator.url + ga + deployment_id + '?api-version=2022-10-01', headers=AUTH, timeout=5,
+                            json=dict(spec, deploymentId=deployment_id), verify=emulator.ca_path)
         assert resp.status_code == 200 and resp.json()['update']['updateId']['internalId']
-    first = get(emu, ga + 'one/status?api-version=2022-10-01', headers=AUTH).json()
+    first = get(emulator, ga + 'one/status?api-version=2022-10-01', headers=AUTH).json()
     assert first['deploymentState'] == 'Inactive'
     dc = resp.json()['deviceClassSubgroups'][0]
     sub = '/deviceUpdate/blue/management/groups/fleet-eu/deviceClassSubgroups/%s/deployments/two' % dc
-    gone = requests.delete(emu.url + sub + '?api-version=2022-10-01', headers=AUTH, verify=emu.ca_path, timeout=5)
+    gone = requests.delete(emulator.url + sub + '?api-version=2022-10-01', headers=AUTH, verify=emulator.ca_path, timeout=5)
     assert gone.status_code == 204 and gone.content == b''
-    left = get(emu, ga + 'two?api-version=2022-10-01', headers=AUTH).json()['deviceClassSubgroups']
+    left = get(emulator, ga + 'two?api-version=2022-10-01', headers=AUTH).json()['deviceClassSubgroups']
     assert dc not in left and len(left) == 1
-    bad = requests.put(emu.url + ga + 'three?api-version=2022-10-01', json=dict(spec, deploymentId='three',
-                       downloadSecurity='http'), headers=AUTH, verify=emu.ca_path, timeout=5)
+    bad = requests.put(emulator.url + ga + 'three?api-version=2022-10-01', json=dict(spec, deploymentId='three',
+                       downloadSecurity='http'), headers=AUTH, verify=emulator.ca_path, timeout=5)
     assert bad.status_code == 400
 
 
-def test_a_rollout_plays_over_status_reads_and_stops_when_canceled(emu):
-    emu.store.add_ga_deployment('blue', 'live', {'deploymentId': 'r1'}, {'dc1': {'totalDevices': 10,
+def test_a_rollout_plays_over_status_reads_and_stops_when_canceled(emulator):
+    emulator.store.add_ga_deployment('blue', 'live', {'deploymentId': 'r1'}, {'dc1': {'totalDevices': 10,
                                                                                  'devicesInProgressCount': 10}},
                                 timelines={'dc1': [
                                     {'after_reads': 2, 'status': {'devicesInProgressCount': 6,
@@ -252,20 +238,20 @@ def test_a_rollout_plays_over_status_reads_and_stops_when_canceled(emu):
                                     {'after_reads': 3, 'status': {'devicesInProgressCount': 2,
                                                                   'devicesCompletedFailedCount': 5}}]})
     url = '/deviceUpdate/blue/management/groups/live/deployments/r1/status?api-version=2022-10-01'
-    failed = [get(emu, url, headers=AUTH).json()['subgroupStatus'][0]['devicesCompletedFailedCount']
+    failed = [get(emulator, url, headers=AUTH).json()['subgroupStatus'][0]['devicesCompletedFailedCount']
               for _read in range(2)]
     assert failed == [0, 1]
-    assert post(emu, '/deviceUpdate/blue/management/groups/live/deviceClassSubgroups/dc1/deployments/r1:cancel'
+    assert post(emulator, '/deviceUpdate/blue/management/groups/live/deviceClassSubgroups/dc1/deployments/r1:cancel'
                 '?api-version=2022-10-01', headers=AUTH).status_code == 200
-    after = [get(emu, url, headers=AUTH).json()['subgroupStatus'][0] for _read in range(3)]
+    after = [get(emulator, url, headers=AUTH).json()['subgroupStatus'][0] for _read in range(3)]
     assert all(s['deploymentState'] == 'Canceled' and s['devicesCompletedFailedCount'] == 1 for s in after)
 
 
-def test_a_rollout_plays_over_time_on_the_seed_api(emu):
-    emu.store.add_deployment('blue', {'deploymentId': 'timed'}, {'totalDevices': 4, 'devicesInProgressCount': 4,
+def test_a_rollout_plays_over_time_on_the_seed_api(emulator):
+    emulator.store.add_deployment('blue', {'deploymentId': 'timed'}, {'totalDevices': 4, 'devicesInProgressCount': 4,
                                                                  'devicesCompletedSucceededCount': 0},
                              timeline=[{'after_seconds': 0.3, 'status': {'devicesInProgressCount': 0,
                                                                          'devicesCompletedSucceededCount': 4}}])
-    assert get(emu, BASE + 'timed/status', headers=AUTH).json()['devicesInProgressCount'] == 4
+    assert get(emulator, BASE + 'timed/status', headers=AUTH).json()['devicesInProgressCount'] == 4
     time.sleep(0.4)
-    assert get(emu, BASE + 'timed/status', headers=AUTH).json()['devicesCompletedSucceededCount'] == 4
+    assert get(emulator, BASE + 'timed/status', headers=AUTH).json()['devicesCompletedSucceededCount'] == 4

@@ -16,7 +16,6 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.iot.deviceupdate import DeviceUpdateClient
 
-from adu_emulator import Emulator
 
 GROUP, DEPLOYMENT = 'dpokluda-test', 'test0809083849'
 DC = '0919e3ae422a2bfa8c84ff905813e60351e456d1'
@@ -41,16 +40,8 @@ class ToEmulator(SansIOHTTPPolicy):
         request.http_request.url = request.http_request.url.replace('https://' + FAKE_HOST, self.url)
 
 
-@pytest.fixture(scope='module')
-def emulator(tmp_path_factory):
-    emu = Emulator(cert_dir=str(tmp_path_factory.mktemp('ca'))).start()
-    yield emu
-    emu.stop()
-
-
 @pytest.fixture
 def client(emulator):
-    emulator.reset()
     return DeviceUpdateClient(endpoint=FAKE_HOST, credential=StaticCredential(), instance_id='blue',
                               connection_verify=emulator.ca_path, per_call_policies=[ToEmulator(emulator.url)])
 
