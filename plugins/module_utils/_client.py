@@ -22,7 +22,7 @@ import traceback
 
 try:
     import requests
-    from requests.exceptions import ConnectTimeout, RequestException
+    from requests.exceptions import RequestException
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -32,16 +32,7 @@ except ImportError:
     class RequestException(Exception):
         """Stands in so that this module imports; AduModule fails first, naming requests."""
 
-from ansible_collections.adu.device_update.plugins.module_utils._errors import (
-    AduError,
-    PacingTimeout,
-    PrivateFileError,
-    body_error,
-    pacing_error,
-    pacing_file_error,
-    status_error,
-    transport_error,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, PacingTimeout, PrivateFileError
 from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of
 from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor, shown
 from ansible_collections.adu.device_update.plugins.module_utils._retry import (
@@ -55,89 +46,6 @@ USER_AGENT = 'adu.device_update-ansible'
 # The largest answer read; no deployment, status or page comes near it.
 MAX_BODY_BYTES = 16 * 1024 * 1024
 READ_CHUNK = 65536
-
-
-def _trace_id(headers, body):
-    for key in ('traceId', 'traceid', 'trace_id'):
-        if isinstance(body, dict) and body.get(key):
-            return str(body[key])
-    for header in ('x-ms-correlation-request-id', 'traceparent', 'x-ms-request-id', 'apim-request-id'):
-        if headers.get(header):
-            return headers[header]
-    return None
-
-
-def parse_error_body(text, content_type, headers):
-    """{code, message, trace_id} from `{"error": {...}}`, RFC 7807 problem+json, or anything else."""
-    body = None
-    if text:
-        try:
-            body = json.loads(text)
-        except (ValueError, RecursionError):
-            body = None
-    code = message = None
-    if isinstance(body, dict):
-        inner = body.get('error') if isinstance(body.get('error'), dict) else None
-        if inner is not None:
-            code = inner.get('code')
-            message = inner.get('message')
-            body = dict(body, **dict((k, v) for k, v in inner.items() if k in ('traceId', 'traceid')))
-        else:  # problem+json: {type, title, status, detail, traceId}
-            code = body.get('code') or body.get('title')
-            message = body.get('detail') or body.get('message') or body.get('title')
-    elif text:
-        kind = (content_type or 'unknown type').split(';')[0]
-        message = 'non-JSON response (%s): %s' % (shown(kind, 60), shown(text, 120))
-    return {'code': _text(code, 100), 'message': _text(message), 'trace_id': _text(_trace_id(headers, body), 100)}
-
-
-def _text(value, limit=None):
-    """A value from the service as printable text, or None."""
-    if value is None or isinstance(value, (dict, list)):
-        return None if value is None else shown(json.dumps(value)[:limit or 500], limit or 500)
-    return shown(value, limit) if limit else shown(value)
-
-
-def _exception_chain(exc):
-    """exc and everything it wraps (requests -> urllib3 -> socket), outermost first."""
-    seen = set()
-    pending = [exc]
-    while pending:
-        current = pending.pop(0)
-        if not isinstance(current, BaseException) or id(current) in seen:
-            continue  # urllib3 sometimes gives a plain string as the reason
-        seen.add(id(current))
-        yield current
-        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
-        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
-
-
-def describe_transport_error(exc, timeout=None):
-    """A short reason for a failed connection, without the long urllib3 repr."""
-    names = [type(e).__name__ for e in _exception_chain(exc)]
-    if 'NameResolutionError' in names or 'gaierror' in names:
-        return 'the host name could not be resolved'
-    if 'SSLCertVerificationError' in names or 'CertificateError' in names:
-        return 'the server certificate could not be verified'
-    if 'SSLError' in names:
-        return 'the TLS handshake failed'
-    if 'ConnectTimeout' in names or 'ConnectTimeoutError' in names:
-        return 'no connection within %s s' % timeout if timeout else 'the connection timed out'
-    if 'ConnectionRefusedError' in names or 'NewConnectionError' in names:
-        return 'the connection was refused'
-    if 'ReadTimeout' in names or 'ReadTimeoutError' in names:
-        return 'no answer within %s s' % timeout if timeout else 'the answer timed out'
-    if 'ChunkedEncodingError' in names or 'IncompleteRead' in names or 'ProtocolError' in names:
-        return 'the connection was closed or reset before the whole answer arrived'
-    return shown(str(exc), 200)
-
-
-def _never_reached_service(exc):
-    """True when a request certainly never reached the service: refused or unanswered connect."""
-    if isinstance(exc, ConnectTimeout):
-        return True
-    unsent = ('NewConnectionError', 'ConnectionRefusedError', 'NameResolutionError', 'ConnectTimeoutError')
-    return any(type(e).__name__ in unsent for e in _exception_chain(exc))
 
 
 class Response:
@@ -178,8 +86,8 @@ class HttpClient:
     """requests.Session plus the collection's rules for deadlines, retries, pacing, auth and errors.
 
     origin: the (scheme, host, port) the bearer token may go to; a request elsewhere is refused before
-    it is sent. pacer: a _pacing.WritePacer every write takes a slot from. redactor: the secrets to mask
-    in every error this client raises.
+    it is sent. pacer: a _pacing.WritePacer every write takes a slot from, or a function that makes it
+    at the first write. redactor: the secrets to mask in every error this client raises.
     """
 
     def __init__(self, credential=None, timeout=30.0, verify=True, retries=5,
@@ -195,9 +103,19 @@ class HttpClient:
         self.session.headers['User-Agent'] = USER_AGENT
         self.sleep = sleep
         self.origin = origin
-        self.pacer = pacer
+        self._pacer = pacer
         self.redactor = redactor if redactor is not None else Redactor()
         self.request_count = 0
+
+    @property
+    def pacer(self):
+        if callable(self._pacer):
+            self._pacer = self._pacer()
+        return self._pacer
+
+    @pacer.setter
+    def pacer(self, pacer):
+        self._pacer = pacer
 
     def send(self, method, url, headers=None, data=None, params=None, retry_throttled=False):
         """Raw transport, shared with the token flows so the authority gets the same TLS settings.
@@ -241,14 +159,14 @@ class HttpClient:
                            % (describe, shown(url, 200), self.origin[0], self.origin[1], self.origin[2]), url=None,
                            method=method)
         policy = RetryPolicy(self.retries, self.max_total_wait, safe_to_repeat, paced=bool(pace), sleep=self.sleep,
-                             window=self.pacer.window if self.pacer is not None else 60.0)
+                             window=self.pacer.window if pace and self.pacer is not None else 60.0)
         token = BearerToken(self.credential, self.redactor, safe_to_repeat) if self.credential else None
         ticket = self._slot(pace, None, method, url, describe)
         while True:
             try:
                 resp = self._attempt(method, url, body, token, pace, ticket)
             except (RequestException, _BodyError) as exc:
-                unsent = _never_reached_service(exc)
+                unsent = _failures().never_reached_service(exc)
                 retry = policy.after_transport_error(unsent)
                 if retry is None:
                     raise self._transport_error(exc, method, url, describe, not safe_to_repeat and not unsent,
@@ -262,12 +180,13 @@ class HttpClient:
                         return Response(resp.status_code, answer, resp.headers)
                     retry = policy.after_unreadable_body()
                     if retry is None:
-                        raise body_error(describe, method, url, resp.status_code, _error_of(resp), safe_to_repeat)
+                        raise _failures().body_error(describe, method, url, resp.status_code, _error_of(resp),
+                                                     safe_to_repeat)
                 else:
                     retry = policy.after_status(resp.status_code, resp.headers)
                     if retry is None:
-                        raise status_error(describe, method, url, resp.status_code, _error_of(resp), safe_to_repeat,
-                                           policy.gave_up() if policy.exhausted else None)
+                        raise _failures().status_error(describe, method, url, resp.status_code, _error_of(resp),
+                                                       safe_to_repeat, policy.gave_up() if policy.exhausted else None)
             if retry.new_slot:
                 ticket = self._slot(pace, time.time() + retry.wait, method, url, describe, throttled=True)
             else:
@@ -299,9 +218,9 @@ class HttpClient:
         try:
             return self.pacer.acquire(pace, not_before)
         except PacingTimeout as exc:
-            raise pacing_error(describe, method, url, exc, throttled)
+            raise _failures().pacing_error(describe, method, url, exc, throttled)
         except (PrivateFileError, OSError) as exc:
-            raise pacing_file_error(describe, method, url, exc)
+            raise _failures().pacing_file_error(describe, method, url, exc)
 
     @staticmethod
     def _json_object(resp):
@@ -314,12 +233,20 @@ class HttpClient:
 
     def _transport_error(self, exc, method, url, describe, action_unknown, retries):
         reason = 'Timeout' if isinstance(exc, _BodyError) else type(exc).__name__
-        detail = str(exc) if isinstance(exc, _BodyError) else describe_transport_error(exc, self.timeout)
-        return transport_error(describe, method, url, reason, detail, retries, action_unknown)
+        failures = _failures()
+        detail = str(exc) if isinstance(exc, _BodyError) else failures.describe_transport_error(exc, self.timeout)
+        return failures.transport_error(describe, method, url, reason, detail, retries, action_unknown)
 
 
 def _error_of(resp):
-    return parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
+    return _failures().parse_error_body(resp.text, resp.headers.get('Content-Type'), resp.headers)
+
+
+def _failures():
+    """What a failed call says (_failures), loaded at the first failure: AnsiballZ compiles every module
+    a task imports, on every run, and a task whose calls succeed needs none of it."""
+    from ansible_collections.adu.device_update.plugins.module_utils import _failures as failures  # pylint: disable=import-outside-toplevel
+    return failures
 
 
 class _BodyError(Exception):

@@ -33,10 +33,11 @@ from ansible_collections.adu.device_update.plugins.module_utils._options import 
     validate_dns_label,
     validate_range,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._pacing import DEFAULT_LIMIT, DEFAULT_WINDOW, WritePacer
 from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor
-from ansible_collections.adu.device_update.plugins.module_utils._token_cache import default_cache_path
 
+# The service's write limit: 6 calls a window of 60 s per instance and operation (see _pacing).
+DEFAULT_WRITE_LIMIT = 6
+DEFAULT_WRITE_WINDOW = 60.0
 # Accepted ranges of the pacing options.
 WRITE_RATE_LIMIT_RANGE = (0, 1000)
 WRITE_RATE_WINDOW_RANGE = (0.1, 3600.0)
@@ -67,8 +68,8 @@ CONNECTION_OPTIONS = dict(
     validate_certs=('bool', True, (), False),
     timeout=('float', 30.0, (), False),
     retries=('int', 5, (), False),
-    write_rate_limit=('int', DEFAULT_LIMIT, (), False),
-    write_rate_window=('float', DEFAULT_WINDOW, (), False),
+    write_rate_limit=('int', DEFAULT_WRITE_LIMIT, (), False),
+    write_rate_window=('float', DEFAULT_WRITE_WINDOW, (), False),
     throttle_timeout=('float', 900.0, (), False),
 )
 CHOICES = {'auth_method': list(AUTH_METHODS)}
@@ -151,12 +152,17 @@ class Connection:
         self.credential = select_credential(params)
         self.warnings = [] if params['validate_certs'] else [VALIDATE_CERTS_WARNING]
         verify = params['ca_path'] or True if params['validate_certs'] else False
+        deadline = time.time() + params['throttle_timeout']
         self.http = HttpClient(credential=self.credential, timeout=params['timeout'], verify=verify,
-                               retries=params['retries'], origin=origin_of(self.base_url),
-                               pacer=self._pacer(params) if pacing else None, redactor=self.redactor)
+                               retries=params['retries'], origin=origin_of(self.base_url), redactor=self.redactor,
+                               pacer=(lambda: self._pacer(params, deadline)) if pacing else None)
 
-    def _pacer(self, params):
-        """The pacer of this instance's writes, its file next to the token cache (also without a cache)."""
+    def _pacer(self, params, deadline):
+        """The pacer of this instance's writes, its file next to the token cache (also without a cache).
+        Made at the first write: a task that only reads never loads the pacing code."""
+        # Imported here: AnsiballZ compiles every module a task imports, twice, on every run.
+        from ansible_collections.adu.device_update.plugins.module_utils._pacing import WritePacer  # pylint: disable=import-outside-toplevel
+        from ansible_collections.adu.device_update.plugins.module_utils._token_cache import default_cache_path  # pylint: disable=import-outside-toplevel
         directory = os.path.dirname(os.path.abspath(params['token_cache_path'] or default_cache_path()))
         return WritePacer(directory, '%s/%s' % (self.base_url, self.instance), limit=params['write_rate_limit'],
-                          window=params['write_rate_window'], deadline=time.time() + params['throttle_timeout'])
+                          window=params['write_rate_window'], deadline=deadline)

@@ -6,16 +6,12 @@
 One base, AduError: a module's run() catches it alone and fails with exc.to_result(). A failed call
 to the service carries status_code, error and url; an option, auth or plan refusal only its message
 (and what it refused, e.g. the deployment read); a wait that timed out the whole result so far.
-The advice a person gets with a failed call (what to check, what to do) is written here too.
+What a failed call says, with the advice a person gets (what to check, what to do), is _failures'.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
-
-ROLE_HINT = 'the caller needs the "Device Update Deployments Administrator" role on the ADU account'
-RERUN_HINT = 'run the task again, it reads the deployment first and acts only if needed'
-
 
 class AduError(Exception):
     """A failure, with everything a person needs to act on it.
@@ -144,75 +140,3 @@ class PacingTimeout(AduError):
 
 class PrivateFileError(AduError):
     """A private file (token cache, pacing file) or its directory cannot be used safely."""
-
-
-# What a failed call says, built from what the client saw; the advice lives here with the errors.
-
-def transport_error(describe, method, url, reason, detail, retries, action_unknown):
-    """The connection failed (refused, reset, timed out, TLS) after `retries` retries."""
-    msg = '%s failed: %s' % (describe, detail)
-    if retries:
-        msg += ' after %d retries' % retries
-    if action_unknown:
-        msg += ('; the connection failed after the request was sent, so the action may or may not have happened: '
-                + RERUN_HINT)
-    elif 'TLS' in detail or 'certificate' in detail:
-        msg += '; check ca_path (the CA bundle that signed the server certificate) or validate_certs'
-    return AduError(msg, None, {'code': reason, 'message': detail, 'trace_id': None}, url, method,
-                    action_unknown=action_unknown)
-
-
-def status_error(describe, method, url, status, error, safe_to_repeat, gave_up=None):
-    """The service answered `status`; error is its parsed body; gave_up: why retries stopped, when they ran."""
-    shown = dict(error)
-    if shown.get('message') == shown.get('code'):
-        shown['message'] = None
-    told = ', '.join('%s: %s' % (k, shown[k]) for k in ('code', 'message', 'trace_id') if shown.get(k))
-    msg = '%s: HTTP %d' % (describe, status)
-    if told:
-        msg += ' (%s)' % told
-    if gave_up:
-        msg += '; ' + gave_up
-        if status == 429:
-            msg += '; the instance is throttled: run fewer deployments at once or raise retries'
-        elif safe_to_repeat:
-            msg += '; the service keeps failing: try again later, and give the trace_id to Azure support'
-    elif status == 401:
-        msg += ('; the credentials were rejected: check tenant_id, client_id and the secret or certificate, '
-                'or that access_token is current and issued for https://api.adu.microsoft.com/.default')
-    elif status == 403:
-        msg += '; permission denied: %s' % ROLE_HINT
-    if not safe_to_repeat and (status >= 500 or status in (401, 408)):
-        # A 4xx other than 408 is the service refusing the request: nothing was done. A 401 to a
-        # write is read back all the same: a broken or hostile service may have acted first.
-        msg += '; the action may or may not have happened: ' + RERUN_HINT
-        return AduError(msg, status, error, url, method, action_unknown=True)
-    return AduError(msg, status, error, url, method)
-
-
-def body_error(describe, method, url, status, error, safe_to_repeat):
-    """A 2xx answer whose body is not a JSON object."""
-    msg = '%s: the service answered HTTP %d with a body that is not a JSON object (%s)' % (
-        describe, status, error.get('message') or 'empty')
-    if not safe_to_repeat:
-        msg += '; the action may or may not have happened'
-    else:
-        msg += '; a proxy between this host and Azure may be answering instead of the service'
-    return AduError(msg, status, error, url, method, action_unknown=not safe_to_repeat)
-
-
-def pacing_error(describe, method, url, reason, throttled):
-    """No write slot in time (PacingTimeout's reason), or the pacing file cannot be used (reason None)."""
-    if throttled:
-        msg = '%s: HTTP 429, the instance is throttled by another client as well; %s' % (describe, reason)
-    else:
-        msg = '%s: %s' % (describe, reason)
-    msg += ('. Nothing was applied. Raise throttle_timeout, run fewer writes at once, or lower '
-            'write_rate_limit if other clients share the instance; a rerun acts only on what is left')
-    error = {'code': 'TooManyRequests' if throttled else 'PacingTimeout', 'message': str(reason), 'trace_id': None}
-    return AduError(msg, 429 if throttled else None, error, url, method)
-
-
-def pacing_file_error(describe, method, url, exc):
-    return AduError('%s: the write pacing file next to the token cache cannot be used (%s); set token_cache_path to '
-                    'a private location, or write_rate_limit to 0' % (describe, exc), url=url, method=method)

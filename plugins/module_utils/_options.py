@@ -19,7 +19,6 @@ import stat
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._plan import instant
 from ansible_collections.adu.device_update.plugins.module_utils._redact import is_hidden_char
 
 PUBLIC_SERVICE_DOMAIN = 'api.adu.microsoft.com'
@@ -31,7 +30,7 @@ _DNS_LABEL = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
 _FORBIDDEN_ID_CHARS = set('/\\?#%')
 
 
-def _shown(value, limit=40):
+def shown_value(value, limit=40):
     """A short, printable rendering of a rejected value for error messages."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + '...'
@@ -42,7 +41,7 @@ def validate_dns_label(option, value):
     if value is None or not _DNS_LABEL.fullmatch(value):
         raise OptionError(
             option, 'must be one DNS label of 1 to 63 ASCII letters, digits and hyphens, '
-            'not starting or ending with a hyphen (got %s)' % _shown(value))
+            'not starting or ending with a hyphen (got %s)' % shown_value(value))
     return value
 
 
@@ -102,35 +101,35 @@ def validate_endpoint(value, option='endpoint', allow_http=True):
     else:
         accepted = 'must be https://host[:port]'
     if not isinstance(value, str) or not value or any(ord(c) < 33 or ord(c) > 126 for c in value):
-        raise OptionError(option, '%s in printable ASCII, got %s' % (accepted, _shown(value)))
+        raise OptionError(option, '%s in printable ASCII, got %s' % (accepted, shown_value(value)))
     if '\\' in value:
-        raise OptionError(option, '%s; a backslash is not accepted (got %s)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s; a backslash is not accepted (got %s)' % (accepted, shown_value(value)))
     try:
         parts = urlsplit(value)
     except ValueError:
-        raise OptionError(option, '%s (got %s, which is not a URL)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s (got %s, which is not a URL)' % (accepted, shown_value(value)))
     if parts.scheme not in (('https', 'http') if allow_http else ('https',)):
-        raise OptionError(option, '%s; scheme %s is not supported' % (accepted, _shown(parts.scheme)))
+        raise OptionError(option, '%s; scheme %s is not supported' % (accepted, shown_value(parts.scheme)))
     if parts.username is not None or parts.password is not None or '@' in parts.netloc:
         # The value itself is not echoed: it may hold a password.
         raise OptionError(option, '%s; credentials in the URL are not accepted' % accepted)
     if parts.path not in ('', '/') or parts.query or parts.fragment or '?' in value or '#' in value:
-        raise OptionError(option, '%s, with no path, query or fragment (got %s)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s, with no path, query or fragment (got %s)' % (accepted, shown_value(value)))
     try:
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise OptionError(option, '%s; the port must be a number from 1 to 65535 (got %s)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s; the port must be a number from 1 to 65535 (got %s)' % (accepted, shown_value(value)))
     if not host:
-        raise OptionError(option, '%s; no host given (got %s)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s; no host given (got %s)' % (accepted, shown_value(value)))
     if parts.scheme == 'http' and not is_loopback_host(host):
         raise OptionError(
             option, 'plain http:// is only allowed to a loopback host, a bearer token is never sent '
-            'in clear over a network; use https:// (got %s)' % _shown(value))
+            'in clear over a network; use https:// (got %s)' % shown_value(value))
     if port == 0:
         raise OptionError(option, '%s; the port must be a number from 1 to 65535' % accepted)
     if origin_of(value) is None:
         raise OptionError(option, '%s (got %s, which the HTTP stack would read differently)'
-                          % (accepted, _shown(value)))
+                          % (accepted, shown_value(value)))
     return '%s://%s' % (parts.scheme, parts.netloc.lower())
 
 
@@ -144,11 +143,11 @@ def validate_deployment_id(value, option='deployment_id'):
         raise OptionError(option, '%s (got %d characters)' % (accepted, len(value)))
     bad = sorted(set(c for c in value if c in _FORBIDDEN_ID_CHARS or is_hidden_char(c)))
     if bad:
-        raise OptionError(option, '%s (got %s, containing %s)' % (accepted, _shown(value), _shown(''.join(bad))))
+        raise OptionError(option, '%s (got %s, containing %s)' % (accepted, shown_value(value), shown_value(''.join(bad))))
     if value.strip('.') == '':
-        raise OptionError(option, '%s, and not only dots (got %s)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s, and not only dots (got %s)' % (accepted, shown_value(value)))
     if value != value.strip():
-        raise OptionError(option, '%s, and no leading or trailing white space (got %s)' % (accepted, _shown(value)))
+        raise OptionError(option, '%s, and no leading or trailing white space (got %s)' % (accepted, shown_value(value)))
     return value
 
 
@@ -163,13 +162,13 @@ def validate_ga_deployment_id(value, option='deployment_id'):
     bad = sorted(set(c for c in value if c in _GA_FORBIDDEN_ID_CHARS))
     if len(value) > GA_DEPLOYMENT_ID_MAX_LENGTH or value != value.lower() or bad:
         raise OptionError(option, 'on the GA API (group_id given) must be at most %d lower-case characters with none '
-                          'of & ^ [ ] { } | < > / \\ " (got %s)' % (GA_DEPLOYMENT_ID_MAX_LENGTH, _shown(value)))
+                          'of & ^ [ ] { } | < > / \\ " (got %s)' % (GA_DEPLOYMENT_ID_MAX_LENGTH, shown_value(value)))
     return value
 
 
 def validate_api_version(value):
     if not _API_VERSION.fullmatch(value or ''):
-        raise OptionError('api_version', 'must be a date like 2022-10-01 or 2026-06-01 (got %s)' % _shown(value))
+        raise OptionError('api_version', 'must be a date like 2022-10-01 or 2026-06-01 (got %s)' % shown_value(value))
     return value
 
 
@@ -181,7 +180,7 @@ def path_segment(value):
 def validate_range(option, value, bounds):
     low, high = bounds
     if value is None or not low <= value <= high:
-        raise OptionError(option, 'must be between %s and %s (got %s)' % (low, high, _shown(value)))
+        raise OptionError(option, 'must be between %s and %s (got %s)' % (low, high, shown_value(value)))
     return value
 
 
@@ -236,58 +235,3 @@ def read_regular_file(option, path, limit=FILE_SIZE_LIMIT):
     if len(data) > limit:  # it grew between the check and the read
         raise OptionError(option, '%s is larger than %d bytes' % (path, limit))
     return data
-
-
-def validate_start_date_time(value):
-    """start_date_time: ISO 8601 with an offset, so that it means one instant wherever the task runs."""
-    if instant(value) is None:
-        raise OptionError('start_date_time', 'must be an ISO 8601 date and time with an offset, like '
-                          '2026-11-25T08:00:00Z or 2026-11-25T09:00:00+01:00 (got %s)' % _shown(value))
-    return value
-
-
-DOWNLOAD_SECURITY_API_VERSION = '2026-06-01'
-
-
-def desired_deployment(params, ga, api_version):
-    """What state present declares, checked before any request: update, start_date_time, device_group
-    (seed API), rollback_policy and download_security (GA API). None for the other states."""
-    if params['state'] != 'present':
-        return None
-    if params.get('update') is None:
-        raise OptionError('update', 'is required with state present: {provider, name, version} of the update to deploy')
-    for option in ('provider', 'name', 'version'):
-        validate_deployment_id(params['update'][option], 'update.%s' % option)
-    if params.get('start_date_time') is not None:
-        validate_start_date_time(params['start_date_time'])
-    if params.get('device_class_id') is not None:
-        raise OptionError('device_class_id', 'is not for state present: a deployment is created for the whole group '
-                          '(group_id); the service splits it by device class')
-    policy = params.get('rollback_policy')
-    if ga:
-        if params.get('device_group') is not None:
-            raise OptionError('device_group', 'is for the 2020-09-01 preview API; on the GA API the group is group_id')
-    else:
-        if params.get('device_group') is None:
-            raise OptionError('device_group', 'is required with state present on the 2020-09-01 preview API: the '
-                              'device group the deployment targets (or give group_id for the GA API)')
-        validate_deployment_id(params['device_group'], 'device_group')
-        if policy is not None:
-            raise OptionError('rollback_policy', 'is only on the GA API: give group_id as well')
-    if policy is not None:
-        for option in ('provider', 'name', 'version'):
-            validate_deployment_id(policy['update'][option], 'rollback_policy.update.%s' % option)
-        validate_range('rollback_policy.failed_percentage', policy['failed_percentage'], (0, 100))
-        validate_range('rollback_policy.failed_count', policy['failed_count'], (0, 2 ** 31))
-    if params.get('download_security') is not None and (not ga or api_version != DOWNLOAD_SECURITY_API_VERSION):
-        raise OptionError('download_security', 'needs the GA API with api_version %s (got %s)' % (
-            DOWNLOAD_SECURITY_API_VERSION, 'no group_id' if not ga else api_version))
-    return {
-        'update': dict((k, params['update'][k]) for k in ('provider', 'name', 'version')),
-        'start_date_time': params.get('start_date_time'),
-        'device_group': params.get('device_group'),
-        'rollback_policy': None if policy is None else {
-            'update': dict((k, policy['update'][k]) for k in ('provider', 'name', 'version')),
-            'failed_percentage': policy['failed_percentage'], 'failed_count': policy['failed_count']},
-        'download_security': params.get('download_security'),
-    }

@@ -24,8 +24,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._errors import P
 from ansible_collections.adu.device_update.plugins.module_utils._private_file import PrivateJsonFile
 
 PACING_FILE_NAME = 'writes.json'
-DEFAULT_LIMIT = 6
-DEFAULT_WINDOW = 60.0
 # A little room between windows for clocks and queues between this host and the service.
 MARGIN_FRACTION = 0.01
 MAX_MARGIN = 0.25
@@ -39,7 +37,7 @@ class WritePacer:
     stops waiting and fails.
     """
 
-    def __init__(self, directory, scope, limit=DEFAULT_LIMIT, window=DEFAULT_WINDOW, deadline=None,
+    def __init__(self, directory, scope, limit, window, deadline=None,
                  clock=time.time, sleep=time.sleep):
         self.file = PrivateJsonFile(os.path.join(directory, PACING_FILE_NAME), 'write pacing') if limit else None
         self.scope = scope

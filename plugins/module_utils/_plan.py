@@ -12,19 +12,23 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-from collections import namedtuple
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import PlanError
 
 STATES = ('canceled', 'retried', 'present', 'absent')
 # ISO 8601 date and time with an offset, fractions of any length (the service sends 7 digits).
-_INSTANT = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})')
+_INSTANT = r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})'
 _DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
-Plan = namedtuple('Plan', ['action', 'msg', 'check_msg'])
-"""action: None (nothing to do), 'cancel', 'retry', 'create' or 'delete'; msg: one line for the result;
-check_msg: the same line in check mode, where the action is not sent."""
+class Plan:
+    """action: None (nothing to do), 'cancel', 'retry', 'create' or 'delete'; msg: one line for the result;
+    check_msg: the same line in check mode, where the action is not sent."""
+
+    def __init__(self, action, msg, check_msg):
+        self.action = action
+        self.msg = msg
+        self.check_msg = check_msg
 
 
 def _noop(msg):
@@ -110,7 +114,7 @@ def diff_flags(before, after):
 def instant(value):
     """A point in time from ISO 8601 with an offset, as 100-nanosecond ticks since 1970 UTC; None if
     it is not one. `...5770502Z` and `...5770502+00:00` are the same instant."""
-    match = _INSTANT.fullmatch(value.strip()) if isinstance(value, str) else None
+    match = re.fullmatch(_INSTANT, value.strip()) if isinstance(value, str) else None  # compiled at first use
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])

@@ -18,7 +18,6 @@ __metaclass__ = type
 import email.utils
 import random
 import time
-from collections import namedtuple
 
 # Statuses worth another try for a read: throttling and the service's transient failures.
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -83,8 +82,12 @@ class Backoff:
             self._sleep(seconds)
 
 
-Retry = namedtuple('Retry', ['wait', 'new_slot'])
-"""Send again after `wait` seconds; new_slot: wait for a new pacing slot from then instead of sleeping."""
+class Retry:
+    """Send again after `wait` seconds; new_slot: wait for a new pacing slot from then instead of sleeping."""
+
+    def __init__(self, wait, new_slot):
+        self.wait = wait
+        self.new_slot = new_slot
 
 
 class RetryPolicy:

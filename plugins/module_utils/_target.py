@@ -6,26 +6,20 @@
 resolve_target() is the only place that looks at group_id and device_class_id to choose. The object it
 returns knows its routes (an API object), the id rules of its API, how to name what it acts on, what
 a task declares on it, and builds the services that act there, so nothing above asks which kind it is.
+PreviewTarget is here; the GA targets are in _target_ga, loaded only by GA tasks.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import GaApi, PreviewApi, SubgroupView
+from ansible_collections.adu.device_update.plugins.module_utils._api import PreviewApi
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._options import (
-    desired_deployment,
     validate_api_version,
     validate_deployment_id,
-    validate_ga_deployment_id,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._service import (
-    ActionService,
-    DeploymentService,
-    GroupActionService,
-    PresenceService,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService
 from ansible_collections.adu.device_update.plugins.module_utils._wire import DEVICE_STATES
 
 
@@ -47,7 +41,7 @@ class PreviewTarget:
 
     def desired(self, params):
         """What state present declares, checked before any request (None for other states)."""
-        return desired_deployment(params, False, None)
+        return declared(params, False, None)
 
     def find(self, deployment_id):
         return self.api.find_deployment(deployment_id)
@@ -62,10 +56,13 @@ class PreviewTarget:
         """The cancel/retry service of this target."""
         return ActionService(self.api, check_mode)
 
-    def deployments(self, check_mode, warn):
-        """The service behind adu_deployment's states on this target."""
-        actions = self.actions(check_mode)
-        return DeploymentService(actions, PresenceService(self, actions, check_mode, warn))
+    def service_for(self, state, check_mode, warn):
+        """The service that brings a deployment of this target to `state` (adu_deployment)."""
+        if state not in ('present', 'absent'):
+            return self.actions(check_mode)
+        # Imported here: AnsiballZ compiles every module a task imports, on every run.
+        from ansible_collections.adu.device_update.plugins.module_utils._presence import PresenceService  # pylint: disable=import-outside-toplevel
+        return PresenceService(self, self.actions(check_mode), check_mode, warn)
 
     def read(self, deployment_id):
         """The deployment and its status (adu_deployment_info)."""
@@ -73,7 +70,7 @@ class PreviewTarget:
 
     def device_states(self, deployment_id, device_state, deployment):  # pylint: disable=unused-argument
         # The preview API cannot filter: every device is read and the wanted state kept here.
-        return _in_state(self.api.device_states(deployment_id), device_state)
+        return in_state(self.api.device_states(deployment_id), device_state)
 
     @staticmethod
     def list_deployments():
@@ -81,59 +78,14 @@ class PreviewTarget:
                                            'deployments of a device group on the GA API')
 
 
-class GroupTarget(PreviewTarget):
-    """Deployments of a GA device group: /deviceUpdate/{instance}/management/groups/{group}/..."""
-
-    kind = 'group'
-
-    def __init__(self, api, device_class_id=None):
-        super(GroupTarget, self).__init__(api)
-        self.group_id = api.group_id
-        self.device_class_id = device_class_id
-
-    @staticmethod
-    def check_deployment_id(value, option='deployment_id'):
-        return validate_ga_deployment_id(value, option)
-
-    def describe(self, deployment_id):
-        return SubgroupView(self.api, self.device_class_id).describe(deployment_id)
-
-    def desired(self, params):
-        return desired_deployment(params, True, self.api.api_version)
-
-    def find(self, deployment_id):
-        if self.device_class_id is None:
-            return self.api.find_deployment(deployment_id)
-        return self.api.find_deployment(deployment_id, self.device_class_id)
-
-    def delete(self, deployment_id):
-        self.api.delete(deployment_id, self.device_class_id)
-
-    def actions(self, check_mode):
-        return GroupActionService(self.api, check_mode, self.device_class_id)
-
-    def read(self, deployment_id):
-        result = super(GroupTarget, self).read(deployment_id)
-        result['subgroups'] = [
-            {'device_class_id': s.get('device_class_id'), 'status': s} for s in result['status']['subgroup_status']
-            if self.device_class_id in (None, s.get('device_class_id'))]
-        return result
-
-    def device_states(self, deployment_id, device_state, deployment):
-        """The devices of each subgroup the group deployment names (or of the one subgroup asked for)."""
-        wanted = None if device_state == 'any' else device_state
-        classes = [self.device_class_id] if self.device_class_id else deployment.get('device_class_subgroups') or []
-        devices = []
-        for device_class_id in classes:
-            devices.extend(self.api.device_states(deployment_id, device_class_id, wanted))
-        # The service filters; this holds it to the filter it was given.
-        return _in_state(devices, device_state)
-
-    def list_deployments(self):
-        return self.api.list_deployments()
+def declared(params, ga, api_version):
+    if params.get('state') != 'present':
+        return None
+    from ansible_collections.adu.device_update.plugins.module_utils._presence import declared_deployment  # pylint: disable=import-outside-toplevel
+    return declared_deployment(params, ga, api_version)
 
 
-def _in_state(devices, device_state):
+def in_state(devices, device_state):
     return [d for d in devices if device_state == 'any' or d['device_state'] == device_state]
 
 
@@ -152,6 +104,6 @@ def resolve_target(connection, params):
         validate_deployment_id(params['device_class_id'], 'device_class_id')
     if params.get('api_version') is not None:
         validate_api_version(params['api_version'])
-    api = GaApi(connection.http, connection.base_url, connection.instance, params['group_id'],
-                params.get('api_version'))
-    return GroupTarget(api, params.get('device_class_id'))
+    # Imported here: AnsiballZ compiles every module a task imports, on every run; a preview task needs none of it.
+    from ansible_collections.adu.device_update.plugins.module_utils._target_ga import group_target  # pylint: disable=import-outside-toplevel
+    return group_target(connection, params['group_id'], params.get('device_class_id'), params.get('api_version'))

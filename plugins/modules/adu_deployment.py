@@ -488,7 +488,7 @@ def ensure_deployment(module):
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
     validate_range('wait_interval', params['wait_interval'], (0.1, 3600))
     desired.declared = target.desired(params)
-    service = target.deployments(module.check_mode, module.warn)
+    service = target.service_for(params['state'], module.check_mode, module.warn)
     result = service.ensure(params['state'], desired)
     acted = params['state'] in ('canceled', 'retried') and not module.check_mode
     if params['wait'] and acted and not result.get('failed_subgroups'):

@@ -15,14 +15,8 @@ import time
 import pytest
 import requests
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import (
-    AduError,
-    Backoff,
-    HttpClient,
-    describe_transport_error,
-    parse_error_body,
-    parse_retry_after,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, Backoff, HttpClient, parse_retry_after
+from ansible_collections.adu.device_update.plugins.module_utils._failures import describe_transport_error, parse_error_body
 
 
 def response(status, body=None, headers=None, text=None):

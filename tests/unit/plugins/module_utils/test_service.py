@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._plan import PlanError
-from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService, Desired, GroupActionService
+from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService, Desired
+from ansible_collections.adu.device_update.plugins.module_utils._target_ga import GroupActionService
 from ansible_collections.adu.device_update.plugins.module_utils._wire import normalize_deployment, normalize_status
 
 

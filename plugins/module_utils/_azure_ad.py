@@ -1,0 +1,255 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Azure AD credential sources: a service principal's secret, certificate or federated token, and
+managed identity, each a small class on one base that asks Azure AD through msal.
+
+Tokens go through a cache file shared by every task on the host, so a play makes one token request
+while the token is valid. Imported by _auth only when one of these sources is chosen.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import time
+import traceback
+
+from ansible_collections.adu.device_update.plugins.module_utils._auth import PUBLIC_AUTHORITY_HOST, Credential
+from ansible_collections.adu.device_update.plugins.module_utils._failures import describe_transport_error
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, AuthConfigError, MissingLibraryError
+from ansible_collections.adu.device_update.plugins.module_utils._options import (
+    OptionError,
+    origin_of,
+    read_regular_file,
+    validate_authority_host,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._token_cache import (
+    TokenCache,
+    TokenCacheError,
+    cache_key,
+)
+
+SCOPE = 'https://api.adu.microsoft.com/.default'
+RESOURCE = 'https://api.adu.microsoft.com'
+_PEM_KEY = re.compile(r'-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----.+?-----END (?:[A-Z]+ )*PRIVATE KEY-----', re.S)
+_PEM_CERT = re.compile(r'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', re.S)
+
+
+def _import_msal():
+    try:
+        import msal  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise MissingLibraryError('msal', traceback.format_exc())
+    return msal
+
+
+def _read_file(option, path):
+    """A small regular file's bytes: a FIFO, a device or a huge file is refused, never waited on."""
+    try:
+        return read_regular_file(option, path)
+    except OptionError as exc:
+        raise AuthConfigError(str(exc))
+
+
+class _MsalTransport:
+    """msal's http_client interface on our HttpClient: same TLS settings, deadline and handling
+    of throttled (429) requests as the ADU API. Requests go only to the authority itself (origin):
+    discovery metadata naming another token endpoint does not get the client's secret."""
+
+    def __init__(self, http, origin):
+        self._http = http
+        self._origin = origin
+
+    def _checked(self, url):
+        origin = origin_of(url)
+        if self._origin is not None and origin != self._origin:
+            raise AduError('the authority sent an endpoint elsewhere (%s); not sending credentials there' % (
+                '%s://%s:%d' % origin if origin else 'an unusable URL'))
+        return url
+
+    def post(self, url, params=None, data=None, headers=None, **kwargs):  # pylint: disable=unused-argument
+        return self._http.send('POST', self._checked(url), headers=headers, data=data, params=params,
+                               retry_throttled=True)
+
+    def get(self, url, params=None, headers=None, **kwargs):  # pylint: disable=unused-argument
+        return self._http.send('GET', self._checked(url), headers=headers, params=params, retry_throttled=True)
+
+    def close(self):
+        """msal may close its client; the session belongs to HttpClient."""
+
+
+class AzureAdCredential(Credential):
+    """A token from Azure AD through msal, kept in the shared token cache."""
+
+    refreshable = True
+
+    def __init__(self, params):
+        self.params = params
+        self.authority_host = validate_authority_host(params.get('authority_host') or PUBLIC_AUTHORITY_HOST)
+        self.cache = TokenCache(params.get('token_cache_path')) if params.get('token_cache', True) else None
+        self._token = None
+
+    def identity(self):
+        """What makes two credentials the same identity; never a secret."""
+        return (self.name, self.authority_host, self.params.get('tenant_id'), self.params.get('client_id'))
+
+    def acquire(self, http):
+        """Ask Azure AD: return (access_token, expires_on epoch seconds)."""
+        raise NotImplementedError
+
+    def transport_origin(self):
+        """Where token requests may go: the validated authority."""
+        return origin_of(self.authority_host)
+
+    def get_token(self, http, force_refresh=False):
+        try:
+            return http.redactor.add(self._get_token(http, force_refresh))
+        except AduError as exc:  # the authority may echo what it was sent (a federated token)
+            raise exc.scrub(http.redactor)
+
+    def _get_token(self, http, force_refresh):
+        if self._token is not None and not force_refresh:
+            return self._token
+        if self.cache is None:
+            self._token = self.acquire(http)[0]
+            return self._token
+        key = cache_key(*self.identity())
+        try:
+            with self.cache.locked():
+                if force_refresh:
+                    self.cache.drop(key)
+                else:
+                    self._token = self.cache.get(key)
+                if self._token is None:
+                    self._token, expires_on = self.acquire(http)
+                    self.cache.put(key, self._token, expires_on)
+        except (OSError, IOError, TokenCacheError) as exc:
+            raise AuthConfigError('token_cache_path: %s' % (exc if isinstance(exc, TokenCacheError) else
+                                                            'cannot use %s (%s)' % (self.cache.path, exc)))
+        return self._token
+
+    def invalidate(self):
+        self._token = None
+
+    def _result(self, result):
+        """(token, expires_on) from an msal result dict, or an AduError saying what Azure AD said."""
+        if 'access_token' in result:
+            return result['access_token'], time.time() + int(result.get('expires_in') or 0)
+        raise AduError(
+            'Azure AD refused a token (auth_method %s, client_id %s, tenant %s): %s: %s; check the %s' % (
+                self.name, self.params.get('client_id'), self.params.get('tenant_id'), result.get('error'),
+                (result.get('error_description') or '').split('\n')[0][:300], ', '.join(self.required)),
+            error={'code': result.get('error'), 'message': result.get('error_description'),
+                   'trace_id': result.get('correlation_id')},
+            url=self.authority_host)
+
+    def _call_msal(self, http, request):
+        try:
+            return request(_import_msal(), _MsalTransport(http, self.transport_origin()))
+        except (AduError, MissingLibraryError, AuthConfigError):
+            raise
+        except Exception as exc:  # msal raises ValueError/RuntimeError and requests' errors
+            detail = describe_transport_error(exc, http.timeout)
+            raise AduError(
+                'could not get a token (auth_method %s) from %s: %s; check authority_host, tenant_id, ca_path and '
+                'network access to the authority' % (self.name, self.authority_host, detail),
+                error={'code': type(exc).__name__, 'message': detail, 'trace_id': None}, url=self.authority_host)
+
+
+class ConfidentialClientCredential(AzureAdCredential):
+    """Client credentials grant of a service principal; subclasses say how it proves itself."""
+
+    def client_credential(self, redactor):
+        raise NotImplementedError
+
+    def acquire(self, http):
+        credential = self.client_credential(http.redactor)  # read files before any request
+
+        def request(msal, transport):
+            app = msal.ConfidentialClientApplication(
+                self.params['client_id'], client_credential=credential,
+                authority='%s/%s' % (self.authority_host, self.params['tenant_id']), http_client=transport,
+                # Instance discovery would ask login.microsoftonline.com about any other host;
+                # the authority is the user's choice, so only its own OIDC metadata is read.
+                instance_discovery=False, token_cache=None)
+            return app.acquire_token_for_client(scopes=[SCOPE])
+        return self._result(self._call_msal(http, request))
+
+
+class ClientSecretCredential(ConfidentialClientCredential):
+    name = 'client_secret'
+
+    def client_credential(self, redactor):
+        return redactor.add(self.params['client_secret'])
+
+
+class CertificateCredential(ConfidentialClientCredential):
+    """A certificate (PEM with key and certificate, or PFX); the chain is sent (x5c) so that
+    subject name/issuer authentication works."""
+
+    name = 'certificate'
+
+    def client_credential(self, redactor):
+        path = self.params['client_certificate_path']
+        password = self.params.get('client_certificate_password')
+        data = _read_file('client_certificate_path', path)
+        if not data.lstrip().startswith(b'-----'):  # binary: PKCS#12 / PFX, read by msal itself
+            credential = {'private_key_pfx_path': path, 'public_certificate': True}
+        else:
+            text = data.decode('utf-8', 'replace')
+            key, certs = _PEM_KEY.search(text), _PEM_CERT.findall(text)
+            if key is None or not certs:
+                raise AuthConfigError('client_certificate_path: %s must hold a private key and its certificate '
+                                      '(PEM), or be a PFX/PKCS#12 file' % path)
+            credential = {'private_key': key.group(0), 'public_certificate': '\n'.join(certs)}
+        if password:
+            credential['passphrase'] = redactor.add(password)
+        return credential
+
+
+class WorkloadIdentityCredential(ConfidentialClientCredential):
+    """A federated token (AKS workload identity, GitHub OIDC) exchanged for an Azure AD token.
+    The file is read again for each token request, since it rotates."""
+
+    name = 'workload_identity'
+
+    def client_credential(self, redactor):
+        path = self.params['federated_token_file']
+        # Read now to fail early and clearly if it is unreadable.
+        redactor.add(_read_file('federated_token_file', path).decode('utf-8', 'replace').strip())
+
+        def assertion():
+            return redactor.add(_read_file('federated_token_file', path).decode('utf-8', 'replace').strip())
+        return {'client_assertion': assertion}
+
+
+class ManagedIdentityCredential(AzureAdCredential):
+    """The managed identity of the VM, AKS node, App Service or Arc machine (msal finds the
+    endpoint from the environment); managed_identity_client_id picks a user-assigned one."""
+
+    name = 'managed_identity'
+
+    def identity(self):
+        return (self.name, os.environ.get('IDENTITY_ENDPOINT') or os.environ.get('MSI_ENDPOINT') or 'imds',
+                self.params.get('managed_identity_client_id'))
+
+    def transport_origin(self):
+        """The host's identity endpoint, which msal finds in the environment."""
+        return None
+
+    def acquire(self, http):
+        client_id = self.params.get('managed_identity_client_id')
+
+        def request(msal, transport):
+            identity = (msal.UserAssignedManagedIdentity(client_id=client_id) if client_id
+                        else msal.SystemAssignedManagedIdentity())
+            client = msal.ManagedIdentityClient(identity, http_client=transport, token_cache=None)
+            return client.acquire_token_for_client(resource=RESOURCE)
+        return self._result(self._call_msal(http, request))
+
+
+AZURE_AD_SOURCES = dict((source.name, source) for source in (
+    CertificateCredential, WorkloadIdentityCredential, ClientSecretCredential, ManagedIdentityCredential))

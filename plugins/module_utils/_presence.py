@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""state present and absent: what a task declares, and a deployment created as declared, or canceled
+where active and deleted. Loaded only by tasks with those states (see _target).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value, validate_deployment_id, validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._plan import differences, instant, plan_presence
+from ansible_collections.adu.device_update.plugins.module_utils._service import read_back
+from ansible_collections.adu.device_update.plugins.module_utils._wire import deployment_view
+
+
+def validate_start_date_time(value):
+    """start_date_time: ISO 8601 with an offset, so that it means one instant wherever the task runs."""
+    if instant(value) is None:
+        raise OptionError('start_date_time', 'must be an ISO 8601 date and time with an offset, like '
+                          '2026-11-25T08:00:00Z or 2026-11-25T09:00:00+01:00 (got %s)' % shown_value(value))
+    return value
+
+
+DOWNLOAD_SECURITY_API_VERSION = '2026-06-01'
+
+
+def declared_deployment(params, ga, api_version):
+    """What state present declares, checked before any request: update, start_date_time, device_group
+    (preview API), rollback_policy and download_security (GA API)."""
+    if params.get('update') is None:
+        raise OptionError('update', 'is required with state present: {provider, name, version} of the update to deploy')
+    for option in ('provider', 'name', 'version'):
+        validate_deployment_id(params['update'][option], 'update.%s' % option)
+    if params.get('start_date_time') is not None:
+        validate_start_date_time(params['start_date_time'])
+    if params.get('device_class_id') is not None:
+        raise OptionError('device_class_id', 'is not for state present: a deployment is created for the whole group '
+                          '(group_id); the service splits it by device class')
+    policy = params.get('rollback_policy')
+    if ga:
+        if params.get('device_group') is not None:
+            raise OptionError('device_group', 'is for the 2020-09-01 preview API; on the GA API the group is group_id')
+    else:
+        if params.get('device_group') is None:
+            raise OptionError('device_group', 'is required with state present on the 2020-09-01 preview API: the '
+                              'device group the deployment targets (or give group_id for the GA API)')
+        validate_deployment_id(params['device_group'], 'device_group')
+        if policy is not None:
+            raise OptionError('rollback_policy', 'is only on the GA API: give group_id as well')
+    if policy is not None:
+        for option in ('provider', 'name', 'version'):
+            validate_deployment_id(policy['update'][option], 'rollback_policy.update.%s' % option)
+        validate_range('rollback_policy.failed_percentage', policy['failed_percentage'], (0, 100))
+        validate_range('rollback_policy.failed_count', policy['failed_count'], (0, 2 ** 31))
+    if params.get('download_security') is not None and (not ga or api_version != DOWNLOAD_SECURITY_API_VERSION):
+        raise OptionError('download_security', 'needs the GA API with api_version %s (got %s)' % (
+            DOWNLOAD_SECURITY_API_VERSION, 'no group_id' if not ga else api_version))
+    return {
+        'update': dict((k, params['update'][k]) for k in ('provider', 'name', 'version')),
+        'start_date_time': params.get('start_date_time'),
+        'device_group': params.get('device_group'),
+        'rollback_policy': None if policy is None else {
+            'update': dict((k, policy['update'][k]) for k in ('provider', 'name', 'version')),
+            'failed_percentage': policy['failed_percentage'], 'failed_count': policy['failed_count']},
+        'download_security': params.get('download_security'),
+    }
+
+
+class PresenceService:
+    """state present and absent: create a deployment as declared, or cancel (where still active) and delete it.
+
+    target: a _target object (find, create, delete, describe); actions: its cancel service, for the
+    cancel before a delete. Makes one read, then at most the writes the decision needs; a lost answer
+    to a PUT or DELETE is settled by reading back, never by sending it again.
+    """
+
+    def __init__(self, target, actions, check_mode=False, warn=None):
+        self.target = target
+        self.actions = actions
+        self.check_mode = check_mode
+        self.warn = warn or (lambda text: None)
+
+    def ensure(self, state, desired):
+        deployment_id = desired.deployment_id
+        name = self.target.describe(deployment_id)
+        before = self.target.find(deployment_id)
+        current = deployment_view(before) if before is not None else None
+        decision = plan_presence(state, before, desired.declared, current, name)
+        result = {'changed': decision.action is not None, 'msg': decision.msg, 'deployment': before or {}}
+        if state == 'present' and before is not None and before['is_canceled']:
+            self.warn('%s matches the task but is canceled: it will not roll out again; use a new deployment_id to '
+                      'deploy' % name)
+        after_view = _declared(desired.declared) if state == 'present' else {}
+        result['diff'] = {'before': _shown_view(current), 'after': _shown_view(current) if decision.action is None
+                          else after_view}
+        if decision.action is None:
+            return result
+        if self.check_mode:
+            result['msg'] = decision.check_msg
+            if decision.action == 'delete':
+                result['msg'] += self._cancel_note(before)
+            return result
+        if decision.action == 'create':
+            result['deployment'] = self._create(deployment_id, desired.declared)
+            result['diff']['after'] = _shown_view(deployment_view(result['deployment']))
+        else:
+            note = self._cancel_note(before)
+            if not before['is_canceled']:
+                self.actions.cancel_first(desired, before)  # a failure stops before the DELETE
+            self._delete(deployment_id)
+            result['msg'] += note
+            result['deployment'] = {}
+        return result
+
+    def _cancel_note(self, before):
+        if before['is_canceled']:
+            return ''
+        return ' (canceled first)' if self.target.device_class_id or not before.get('device_class_subgroups') else \
+            ' (its active subgroups canceled first)'
+
+    def _create(self, deployment_id, declared):
+        if not declared.get('start_date_time'):
+            declared = dict(declared, start_date_time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+        try:
+            return self.target.create(deployment_id, declared)
+        except AduError as exc:
+            if not exc.action_unknown:
+                raise
+            return read_back(exc, lambda: self.target.find(deployment_id), lambda found: found is not None and not
+                             differences(declared, deployment_view(found)), ' created as declared')
+
+    def _delete(self, deployment_id):
+        try:
+            self.target.delete(deployment_id)
+        except AduError as exc:
+            if not exc.action_unknown:
+                raise
+            read_back(exc, lambda: self.target.find(deployment_id), lambda found: found is None, ' gone')
+
+
+def _declared(declared):
+    """The after side of --diff for a deployment the task creates: what it declares."""
+    return _shown_view(dict((k, v) for k, v in (declared or {}).items() if v is not None))
+
+
+def _shown_view(view):
+    """A deployment_view() without the fields the deployment does not have, for --diff."""
+    if not view:
+        return {}
+    return dict((k, v) for k, v in view.items() if v is not None)
