@@ -179,7 +179,7 @@ class Bench:
                     cumulative[parts[2]] = int(parts[1])
             top = dict((name, cumulative.get(name, 0) / 1000.0) for name in (
                 'ansible.module_utils.basic', 'requests',
-                'ansible_collections.adu.device_update.plugins.module_utils._common'))
+                'ansible_collections.adu.device_update.plugins.module_utils._module'))
             results[label] = {'loaded': loaded, 'ms': top}
         return results
 
@@ -301,7 +301,7 @@ def main():
             for label, data in imports.items():
                 print('  %-13s basic %.0f, requests %.0f, our module_utils %.0f; loaded: %s' % (
                     label, data['ms']['ansible.module_utils.basic'], data['ms']['requests'],
-                    data['ms']['ansible_collections.adu.device_update.plugins.module_utils._common'],
+                    data['ms']['ansible_collections.adu.device_update.plugins.module_utils._module'],
                     ', '.join('%s=%s' % kv for kv in sorted(data['loaded'].items()))))
             figures['imports'] = imports
 
