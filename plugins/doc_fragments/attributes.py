@@ -10,11 +10,11 @@ __metaclass__ = type
 class ModuleDocFragment:
     """Attributes shared by the modules of adu.device_update."""
 
-    # Modules that act: check mode reads and decides, diff shows the flags an action changes.
+    # Modules that act: check mode reads and decides, diff shows what an action changes.
     DOCUMENTATION = r'''
 attributes:
   check_mode:
-    description: Reads exactly as a real run does, sends no cancel or retry, and reports the same RV(ignore:changed).
+    description: Reads exactly as a real run does, sends no write (create, cancel, retry, delete), and reports the same RV(ignore:changed).
     support: full
   diff_mode:
     description: Shows C(is_canceled) and C(is_retried) before and after.
