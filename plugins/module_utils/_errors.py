@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+
 class AduError(Exception):
     """A failure, with everything a person needs to act on it.
 

@@ -229,7 +229,8 @@ def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_
 
 
 def test_a_rollout_plays_over_status_reads_and_stops_when_canceled(emulator):
-    emulator.store.add_ga_deployment('blue', 'live', {'deploymentId': 'r1'}, {'dc1': {'totalDevices': 10,
+    emu = emulator  # a short name keeps the timeline below readable
+    emu.store.add_ga_deployment('blue', 'live', {'deploymentId': 'r1'}, {'dc1': {'totalDevices': 10,
                                                                                  'devicesInProgressCount': 10}},
                                 timelines={'dc1': [
                                     {'after_reads': 2, 'status': {'devicesInProgressCount': 6,
@@ -248,7 +249,8 @@ def test_a_rollout_plays_over_status_reads_and_stops_when_canceled(emulator):
 
 
 def test_a_rollout_plays_over_time_on_the_seed_api(emulator):
-    emulator.store.add_deployment('blue', {'deploymentId': 'timed'}, {'totalDevices': 4, 'devicesInProgressCount': 4,
+    emu = emulator  # a short name keeps the timeline below readable
+    emu.store.add_deployment('blue', {'deploymentId': 'timed'}, {'totalDevices': 4, 'devicesInProgressCount': 4,
                                                                  'devicesCompletedSucceededCount': 0},
                              timeline=[{'after_seconds': 0.3, 'status': {'devicesInProgressCount': 0,
                                                                          'devicesCompletedSucceededCount': 4}}])
