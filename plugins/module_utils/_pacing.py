@@ -47,7 +47,6 @@ class WritePacer:
         self.margin = min(MAX_MARGIN, window * MARGIN_FRACTION)
         self.clock = clock
         self.sleep = sleep
-        self.started = clock()
         self.waited = 0.0
 
     def _key(self, operation):
