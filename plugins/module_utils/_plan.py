@@ -69,7 +69,7 @@ def plan(state, deployment, status=None, force=False, name=None):
     if state == 'retried':
         if status is None:
             raise ValueError('plan(retried) needs the deployment status')
-        failed = status['devices_completed_failed_count']
+        failed = status['devices_completed_failed_count'] or 0
         if failed:
             why = 'on %d failed device(s)' % failed
         elif force:

@@ -18,11 +18,12 @@ TRACKED = ('deployment_state',) + STATUS_COUNTS + ('failed_percentage', 'is_canc
 
 
 def failed_percentage(status):
-    """failed / (total - incompatible) in percent, 0 when nothing is targeted. Rulebook conditions cannot divide."""
-    targeted = status['total_devices'] - status['devices_incompatible_count']
+    """failed / (total - incompatible) in percent, 0 when nothing is targeted. Rulebook conditions cannot divide.
+    A count the service did not send counts as none (the GA API sends no incompatible count)."""
+    targeted = (status['total_devices'] or 0) - (status['devices_incompatible_count'] or 0)
     if targeted <= 0:
         return 0
-    return round(100.0 * status['devices_completed_failed_count'] / targeted, 2)
+    return round(100.0 * (status['devices_completed_failed_count'] or 0) / targeted, 2)
 
 
 def snapshot(instance, group_id, deployment_id, device_class_id, status, is_canceled):

@@ -103,9 +103,10 @@ def _flag(value, field, what):
 
 
 def _count(value, field, what):
-    """A device count: a whole number from 0 to MAX_COUNT; absent means 0."""
+    """A device count: a whole number from 0 to MAX_COUNT; None when the service did not send it (the GA
+    API sends five of the seven counts): never a 0 the service did not say."""
     if value is None:
-        return 0
+        return None
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
@@ -146,7 +147,7 @@ def normalize_deployment(raw, what='a deployment'):
 
 
 def normalize_status(raw, what='a deployment status'):
-    """A deployment status: snake_case, device counts always present as checked integers."""
+    """A deployment status: snake_case, every device count present, a checked integer or None (not sent)."""
     status = _object(raw, what)
     for count in STATUS_COUNTS:
         status[count] = _count(status.get(count), count, what)
@@ -157,7 +158,9 @@ def normalize_status(raw, what='a deployment status'):
 
 
 def normalize_group_status(raw, what='a group deployment status'):
-    """The GA group status: its subgroup_status entries normalised, each with a checked device class."""
+    """The GA group status: its subgroup_status entries normalised, each with a checked device class, and
+    every count the sum over the subgroups that sent it (the service sends counts per subgroup only);
+    deployment_state stays the service's."""
     status = normalize_status(raw, what)
     entries = status.get('subgroup_status') or []
     if not isinstance(entries, list):
@@ -174,7 +177,15 @@ def normalize_group_status(raw, what='a group deployment status'):
             seen.add(entry['device_class_id'])
         subgroups.append(entry)
     status['subgroup_status'] = subgroups
+    for count in STATUS_COUNTS:
+        status[count] = sum_counts(subgroups, count)
     return status
+
+
+def sum_counts(statuses, count):
+    """The sum of one count over statuses, from those that have it; None when none has it."""
+    known = [s[count] for s in statuses if s.get(count) is not None]
+    return sum(known) if known else None
 
 
 def page_items(page, what):
@@ -202,7 +213,7 @@ def normalize_device_state(raw, device_class_id=None, what='a device state'):
         raise WireError('the service sent %s without a device id' % what)
     if not isinstance(device.get('device_state'), str):
         raise WireError('the service sent %s whose device_state is not a string' % what)
-    device['retry_count'] = _count(device.get('retry_count'), 'retry_count', what)
+    device['retry_count'] = _count(device.get('retry_count'), 'retry_count', what) or 0
     device['moved_on_to_new_deployment'] = _flag(device.get('moved_on_to_new_deployment'),
                                                  'moved_on_to_new_deployment', what)
     if device_class_id is not None:

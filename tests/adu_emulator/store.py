@@ -142,8 +142,11 @@ class Store:
             inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}, 'groups': {}})
             entry = {'deployment': body, 'subgroups': {}}
             for device_class_id, status in subgroups.items():
-                sub = dict((k, v) for k, v in body.items() if k != 'deviceClassSubgroups')
-                state = dict(recorded_body('v2-get-deployment-status'), groupId=group_id, deviceClassId=device_class_id)
+                # As recorded: a subgroup deployment names its device class in deviceClassSubgroups, and a
+                # subgroup status carries five counts (no incompatible or already-in-deployment count).
+                sub = dict(body, deviceClassSubgroups=[device_class_id])
+                state = dict(recorded_body('ga-2022-10-01-get-deployment-status')['subgroupStatus'][0],
+                             groupId=group_id, deviceClassId=device_class_id)
                 state.update(status or {})
                 if state.get('deploymentState') == 'Canceled':
                     sub['isCanceled'] = True
@@ -242,7 +245,7 @@ class Store:
             if 'downloadSecurity' not in body and self.ga_default_download_security:
                 body['downloadSecurity'] = self.ga_default_download_security
             created = self.add_ga_deployment(instance, group_id, body, dict(
-                (dc, dict(_NO_DEVICES, deploymentState='Active', **status)) for dc, status in classes.items()))
+                (dc, dict(_GA_NO_DEVICES, deploymentState='Active', **status)) for dc, status in classes.items()))
             return copy.deepcopy(created)
 
     def delete_ga_deployment(self, instance, group_id, deployment_id, device_class_id=None):
@@ -369,6 +372,10 @@ def _service_time(value):
 _NO_DEVICES = {'totalDevices': 0, 'devicesIncompatibleCount': 0, 'devicesAlreadyInDeploymentCount': 0,
                'devicesInProgressCount': 0, 'devicesCompletedFailedCount': 0, 'devicesCompletedSucceededCount': 0,
                'devicesCanceledCount': 0}
+
+# The GA API's five counts of a subgroup status.
+_GA_NO_DEVICES = dict((k, 0) for k in ('totalDevices', 'devicesInProgressCount', 'devicesCompletedFailedCount',
+                                       'devicesCompletedSucceededCount', 'devicesCanceledCount'))
 
 # Device states in the order the service lists them, by the status count each comes from.
 _DEVICE_STATES = (('devicesCompletedFailedCount', 'Failed'), ('devicesInProgressCount', 'InProgress'),
