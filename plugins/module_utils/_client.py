@@ -117,6 +117,10 @@ class HttpClient:
     def pacer(self, pacer):
         self._pacer = pacer
 
+    def pacing_wait(self):
+        """Seconds this client's writes waited for their slots (0 when none was paced)."""
+        return 0.0 if self._pacer is None or callable(self._pacer) else getattr(self._pacer, 'waited', 0.0)
+
     def send(self, method, url, headers=None, data=None, params=None, retry_throttled=False):
         """Raw transport, shared with the token flows so the authority gets the same TLS settings.
 
@@ -167,7 +171,7 @@ class HttpClient:
                 resp = self._attempt(method, url, body, token, pace, ticket)
             except (RequestException, _BodyError) as exc:
                 unsent = _failures().never_reached_service(exc)
-                retry = policy.after_transport_error(unsent)
+                retry = policy.after_transport_error(unsent, _failures().refused(exc))
                 if retry is None:
                     raise self._transport_error(exc, method, url, describe, not safe_to_repeat and not unsent,
                                                 policy.backoff.attempt)
@@ -234,7 +238,7 @@ class HttpClient:
     def _transport_error(self, exc, method, url, describe, action_unknown, retries):
         reason = 'Timeout' if isinstance(exc, _BodyError) else type(exc).__name__
         failures = _failures()
-        detail = str(exc) if isinstance(exc, _BodyError) else failures.describe_transport_error(exc, self.timeout)
+        detail = str(exc) if isinstance(exc, _BodyError) else failures.describe_transport_error(exc, self.timeout, url)
         return failures.transport_error(describe, method, url, reason, detail, retries, action_unknown)
 
 

@@ -13,6 +13,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 
 try:
@@ -79,8 +80,14 @@ def _exception_chain(exc):
         pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
 
 
-def describe_transport_error(exc, timeout=None):
-    """A short reason for a failed connection, without the long urllib3 repr."""
+def refused(exc):
+    """True when nothing listened at the address (a wrong endpoint or port, or a service that is down)."""
+    return any(type(e).__name__ == 'ConnectionRefusedError' or isinstance(e, ConnectionRefusedError)
+               for e in _exception_chain(exc))
+
+
+def describe_transport_error(exc, timeout=None, url=None):
+    """A short reason for a failed connection, without the long urllib3 repr; url names where."""
     names = [type(e).__name__ for e in _exception_chain(exc)]
     if 'NameResolutionError' in names or 'gaierror' in names:
         return 'the host name could not be resolved'
@@ -91,7 +98,10 @@ def describe_transport_error(exc, timeout=None):
     if 'ConnectTimeout' in names or 'ConnectTimeoutError' in names:
         return 'no connection within %s s' % timeout if timeout else 'the connection timed out'
     if 'ConnectionRefusedError' in names or 'NewConnectionError' in names:
-        return 'the connection was refused'
+        origin = origin_of(url) if url else None
+        if origin is None:
+            return 'the connection was refused'
+        return 'the connection to %s port %d was refused' % (origin[1], origin[2])
     if 'ReadTimeout' in names or 'ReadTimeoutError' in names:
         return 'no answer within %s s' % timeout if timeout else 'the answer timed out'
     if 'ChunkedEncodingError' in names or 'IncompleteRead' in names or 'ProtocolError' in names:
@@ -115,6 +125,8 @@ def transport_error(describe, method, url, reason, detail, retries, action_unkno
     if action_unknown:
         msg += ('; the connection failed after the request was sent, so the action may or may not have happened: '
                 + RERUN_HINT)
+    elif reason != 'Timeout' and ' was refused' in detail:
+        msg += '; nothing listens there: check endpoint (or account) and that the service is up'
     elif 'TLS' in detail or 'certificate' in detail:
         msg += '; check ca_path (the CA bundle that signed the server certificate) or validate_certs'
     return AduError(msg, None, {'code': reason, 'message': detail, 'trace_id': None}, url, method,

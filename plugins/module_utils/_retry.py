@@ -28,6 +28,10 @@ MAX_BACKOFF = 60.0
 BACKOFF_BASE = 1.0
 # A 429 without Retry-After: the service's windows are a minute long, so five retries must span one.
 THROTTLE_BACKOFF_BASE = 5.0
+# A refused connection is a wrong endpoint or a service that is down far more often than a blip: retried for
+# a few seconds only (a step of at most REFUSED_STEP), so the task says so at once.
+REFUSED_BUDGET = 3.0
+REFUSED_STEP = 1.0
 
 
 def parse_retry_after(value, now=None):
@@ -103,11 +107,17 @@ class RetryPolicy:
         self.exhausted = False
         self.retry_after = None
 
-    def after_transport_error(self, unsent):
-        """The request failed on the way (refused, reset, timed out); unsent: it never reached the service."""
-        if self.safe_to_repeat or unsent:
-            return self._backoff()
-        return None
+    def after_transport_error(self, unsent, refused=False):
+        """The request failed on the way (refused, reset, timed out); unsent: it never reached the service;
+        refused: nothing listens there."""
+        if not (self.safe_to_repeat or unsent):
+            return None
+        retry = self._backoff()
+        if refused and retry is not None:
+            retry.wait = min(retry.wait, REFUSED_STEP)
+            if self.backoff.waited + retry.wait > REFUSED_BUDGET:
+                return None
+        return retry
 
     def after_status(self, status, headers):
         """The service answered `status` (not 2xx)."""

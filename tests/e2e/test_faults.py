@@ -105,7 +105,8 @@ def test_connection_refused(runner, emulator):
     task = runner.task('canceled', ACTIVE, auth='access_token', endpoint='https://127.0.0.1:%d' % port, retries=1)
     play = runner.play([task])
     assert play.rc != 0
-    assert 'reading deployment %s failed: the connection was refused after 1 retries' % ACTIVE in play.result['msg']
+    assert ('reading deployment %s failed: the connection to 127.0.0.1 port %d was refused after 1 retries; nothing '
+            'listens there: check endpoint' % (ACTIVE, port)) in play.result['msg']
     assert play.result['status_code'] is None
     assert emulator.journal == []
 

@@ -160,7 +160,17 @@ def test_refused_connection_is_described_and_retried(unused_port):
     http = HttpClient(retries=1, sleep=lambda s: None, timeout=2)
     with pytest.raises(AduError) as err:
         http.request('GET', 'http://127.0.0.1:%d/x' % unused_port, 'reading x')
-    assert 'the connection was refused' in err.value.message and http.request_count == 2
+    assert 'the connection to 127.0.0.1 port %d was refused after 1 retries' % unused_port in err.value.message
+    assert 'check endpoint' in err.value.message and http.request_count == 2
+
+
+def test_refused_connection_is_retried_for_a_few_seconds_only(unused_port):
+    """The default 5 retries of a read would back off for about 24 s; a refusal gives up within 3 s."""
+    slept = []
+    http = HttpClient(retries=5, sleep=slept.append, timeout=2)
+    with pytest.raises(AduError):
+        http.request('GET', 'http://127.0.0.1:%d/x' % unused_port, 'reading x')
+    assert slept and sum(slept) <= 3.0 and max(slept) <= 1.0 and http.request_count == len(slept) + 1
 
 
 @pytest.fixture
