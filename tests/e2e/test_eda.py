@@ -12,7 +12,6 @@ import glob
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 
@@ -57,14 +56,14 @@ def run_rulebook(emulator, installed, tmp_path, polls=10, threshold=10):
     (tmp_path / 'vars.yml').write_text(json.dumps({
         'adu_endpoint': emulator.url, 'adu_ca_path': emulator.ca_path, 'adu_instance': 'blue',
         'adu_group_id': GROUP, 'failed_threshold': threshold, 'poll_interval': 0.5, 'max_polls': polls}))
-    (tmp_path / 'inventory.yml').write_text(json.dumps({'all': {'hosts': {'localhost': {
-        'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}}))
+    # The documented inventory, as installed: it runs the module with the Python of ansible-playbook.
+    inventory = installed / 'ansible_collections' / 'adu' / 'device_update' / 'extensions' / 'eda' / 'inventory.yml'
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('AZURE_', 'ANSIBLE_', 'PYTHONPATH')))
     env.update(AZURE_TENANT_ID=TENANT_ID, AZURE_CLIENT_ID=CLIENT_ID, AZURE_CLIENT_SECRET=CLIENT_SECRET,
                AZURE_AUTHORITY_HOST=emulator.url, ANSIBLE_COLLECTIONS_PATH=str(installed),
                XDG_CACHE_HOME=str(tmp_path / 'cache'), ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
                ANSIBLE_LOCALHOST_WARNING='false')
-    proc = subprocess.run(['ansible-rulebook', '--rulebook', str(rulebook), '-i', str(tmp_path / 'inventory.yml'),
+    proc = subprocess.run(['ansible-rulebook', '--rulebook', str(rulebook), '-i', str(inventory),
                            '--vars', str(tmp_path / 'vars.yml'), '--shutdown-delay', '30', '-v'],
                           capture_output=True, text=True, env=env, timeout=300, check=False, cwd=str(tmp_path))
     return proc
@@ -102,6 +101,24 @@ def test_a_rollout_crossing_the_threshold_is_canceled_once_and_a_healthy_one_nev
     assert [e['status'] for e in emulator.requests('ga_list')][0] == 429  # the throttled poll was survived
     assert len(emulator.requests('ga_list')) >= 8
     assert CLIENT_SECRET not in output and not any(t in output for t in emulator.store.tokens)
+
+
+def test_a_failed_stop_is_said_alerted_on_and_tried_again_on_the_next_event(emulator, installed, tmp_path):
+    rollouts(emulator, [
+        {'after_reads': 2, 'status': {'devicesInProgressCount': 12, 'devicesCompletedSucceededCount': 4,
+                                      'devicesCompletedFailedCount': 4}},
+        {'after_reads': 8, 'status': {'devicesInProgressCount': 6, 'devicesCompletedFailedCount': 10}},
+        {'after_reads': 14, 'status': {'devicesInProgressCount': 2, 'devicesCompletedFailedCount': 14}}])
+    emulator.add_fault(route='ga_cancel', status=403, times=1,
+                       body={'error': {'code': 'Forbidden', 'message': 'role assignment still propagating'}})
+    proc = run_rulebook(emulator, installed, tmp_path, polls=24)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert cancels(emulator) == [(FAILING, DC_FAILING, 403), (FAILING, DC_FAILING, 200)], output
+    assert 'ADU STOP FAILED: deployment %s of group %s in instance blue was not canceled' % (FAILING, GROUP) in output
+    assert 'ALERT: the stop of deployment %s failed' % FAILING in output and 'HTTP 403' in output
+    assert emulator.store.ga_deployment('blue', GROUP, FAILING)['isCanceled'] is True
+    assert CLIENT_SECRET not in output
 
 
 def test_a_rollout_that_stays_under_the_threshold_is_left_alone(emulator, installed, tmp_path):
