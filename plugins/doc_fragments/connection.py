@@ -40,14 +40,20 @@ options:
         V(client_secret) (O(tenant_id), O(client_id), O(client_secret)).
         Each input may come from the task, from C(module_defaults), or from its environment variable, in that order.
       - V(managed_identity) is never picked by V(auto); set it to use the managed identity of the host.
+      - V(cli) is never picked by V(auto) either; it takes a token from the Azure CLI's signed-in account
+        (C(az account get-access-token --scope https://api.adu.microsoft.com/.default), with C(--tenant) when
+        O(tenant_id) is given), as C(auth_source=cli) does in azure.azcollection. Needs C(az) on the C(PATH) of the
+        host the task runs on, after C(az login). Added in version 1.2.0.
     type: str
     default: auto
-    choices: [auto, access_token, certificate, workload_identity, client_secret, managed_identity]
+    choices: [auto, access_token, certificate, workload_identity, client_secret, managed_identity, cli]
   tenant_id:
     description:
       - Azure AD tenant (directory) ID of the service principal.
       - If not set, the environment variable E(AZURE_TENANT_ID) (or E(AZURE_TENANT)) is used.
+      - The alias O(tenant), azure.azcollection's name, was added in version 1.2.0.
     type: str
+    aliases: [tenant]
   client_id:
     description:
       - Application (client) ID of the service principal.
@@ -57,7 +63,9 @@ options:
     description:
       - Client secret of the service principal. Never logged.
       - If not set, the environment variable E(AZURE_CLIENT_SECRET) (or E(AZURE_SECRET)) is used.
+      - The alias O(secret), azure.azcollection's name, was added in version 1.2.0.
     type: str
+    aliases: [secret]
   access_token:
     description:
       - A bearer token for the scope C(https://api.adu.microsoft.com/.default) that the caller already has.

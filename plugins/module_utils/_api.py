@@ -53,9 +53,14 @@ class Api:
             return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace, body=body).body
         except AduError as exc:
             if exc.status_code == 404:
-                exc.message = '%s not found in %s (%s)' % (missing, self.where(), exc.message)
+                # The service answers 404 alike for a wrong instance, group or deployment: name each suspect.
+                exc.message = '%s not found in %s (%s); check %s' % (missing, self.where(), exc.message,
+                                                                     self.suspects(missing))
                 exc.args = (exc.message,)
             raise
+
+    def suspects(self, missing):
+        return 'the id, and that the instance is %s (a wrong instance is answered 404 as well)' % self.instance
 
     def find_deployment(self, deployment_id, *args):
         """get_deployment(), or None when the service does not have it (404)."""

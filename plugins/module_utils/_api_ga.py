@@ -38,6 +38,10 @@ class GaApi(Api):
     def where(self):
         return 'group %s of instance %s' % (self.group_id, self.instance)
 
+    def suspects(self, missing):
+        return ('the id, and that the group is %s and the instance %s (a wrong group or instance is answered 404 as '
+                'well)' % (self.group_id, self.instance))
+
     def _group_url(self):
         return '%s/deviceUpdate/%s/management/groups/%s' % (
             self.base_url, path_segment(self.instance), path_segment(self.group_id))

@@ -25,9 +25,11 @@ SOURCES = (
     ('workload_identity', ('tenant_id', 'client_id', 'federated_token_file')),
     ('client_secret', ('tenant_id', 'client_id', 'client_secret')),
     ('managed_identity', ()),
+    ('cli', ()),
 )
 REQUIRED = dict(SOURCES)
-AUTO_ORDER = tuple(name for name, _required in SOURCES if name != 'managed_identity')
+# Never guessed either: the Azure CLI's signed-in account (auth_method cli) is not a service principal's.
+AUTO_ORDER = tuple(name for name, _required in SOURCES if name not in ('managed_identity', 'cli'))
 AUTH_METHODS = ('auto',) + tuple(name for name, _required in SOURCES)
 ENV_HINT = ('AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, '
             'AZURE_FEDERATED_TOKEN_FILE')
@@ -67,6 +69,9 @@ def _source(name):
     """The class of a credential source; the Azure AD ones are imported only when chosen."""
     if name == 'access_token':
         return AccessTokenCredential
+    if name == 'cli':
+        from ansible_collections.adu.device_update.plugins.module_utils._azure_cli import AzureCliCredential  # pylint: disable=import-outside-toplevel
+        return AzureCliCredential
     from ansible_collections.adu.device_update.plugins.module_utils._azure_ad import AZURE_AD_SOURCES  # pylint: disable=import-outside-toplevel
     return AZURE_AD_SOURCES[name]
 

@@ -73,6 +73,8 @@ CONNECTION_OPTIONS = dict(
     throttle_timeout=('float', 900.0, (), False),
 )
 CHOICES = {'auth_method': list(AUTH_METHODS)}
+# azure.azcollection's names for the same options (their environment variables are read already).
+ALIASES = {'tenant_id': ('tenant',), 'client_secret': ('secret',)}
 REQUIRED = ('instance',)
 # Which deployment API to use; documented once, in the doc fragment adu.device_update.target.
 TARGET_OPTIONS = dict(group_id=('str', None, (), False), device_class_id=('str', None, (), False),
@@ -115,6 +117,13 @@ def option_values(args, extra=None, environ=None):
     environ = os.environ if environ is None else environ
     spec = dict(CONNECTION_OPTIONS, **TARGET_OPTIONS)
     spec.update(extra or {})
+    args = dict(args)
+    for name, aliases in ALIASES.items():
+        for alias in aliases:
+            if alias in args:
+                if args.get(name) is not None:
+                    raise OptionError(alias, 'is another name of %s: give one of them' % name)
+                args[name] = args.pop(alias)
     unknown = sorted(set(args) - set(spec))
     if unknown:
         raise OptionError(unknown[0], 'is not an option here; the options are %s' % ', '.join(sorted(spec)))
@@ -150,12 +159,24 @@ class Connection:
         if params['ca_path'] and not os.path.isdir(params['ca_path']):
             check_regular_file('ca_path', params['ca_path'])
         self.credential = select_credential(params)
+        self.write_limit, self.write_window = params['write_rate_limit'], params['write_rate_window']
         self.warnings = [] if params['validate_certs'] else [VALIDATE_CERTS_WARNING]
         verify = params['ca_path'] or True if params['validate_certs'] else False
         deadline = time.time() + params['throttle_timeout']
         self.http = HttpClient(credential=self.credential, timeout=params['timeout'], verify=verify,
                                retries=params['retries'], origin=origin_of(self.base_url), redactor=self.redactor,
                                pacer=(lambda: self._pacer(params, deadline)) if pacing else None)
+
+    def report_pacing(self, result):
+        """pacing_wait (seconds the writes waited for their slots) in a write's result, and in its msg when
+        it was long enough for a person to wonder why the task sat silent."""
+        waited = round(self.http.pacing_wait(), 1)
+        result['pacing_wait'] = waited
+        if waited >= 1:
+            result['msg'] += (' (waited %.0f s for a write slot: %d writes of a kind per %g s per instance, shared by '
+                              'every task on this host; see write_rate_limit)' % (waited, self.write_limit,
+                                                                                    self.write_window))
+        return result
 
     def _pacer(self, params, deadline):
         """The pacer of this instance's writes, its file next to the token cache (also without a cache).

@@ -13,10 +13,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.adu.device_update.plugins.module_utils._connection import (
+    ALIASES,
     CHOICES,
     CONNECTION_OPTIONS,
     REQUIRED,
@@ -24,7 +26,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._connection impo
     TARGET_OPTIONS,
     Connection,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, MissingLibraryError
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, MissingLibraryError, OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor
 from ansible_collections.adu.device_update.plugins.module_utils._target import resolve_target
 
@@ -44,8 +46,34 @@ def argument_spec(options):
             entry['choices'] = CHOICES[name]
         if name in REQUIRED:
             entry['required'] = True
+        if name in ALIASES:
+            entry['aliases'] = list(ALIASES[name])
         spec[name] = entry
     return spec
+
+
+def check_not_numbers(spec, raw, prefix=''):
+    """Refuse a number given where a string is expected: Ansible would turn YAML's
+    version: 2026.10 into '2026.1' without a word. raw: the task's arguments before Ansible converted them."""
+    for name, entry in spec.items():
+        given = [key for key in [name] + list(entry.get('aliases') or []) if isinstance(raw, dict) and key in raw]
+        if not given:
+            continue
+        value = raw[given[0]]
+        if entry.get('type', 'str') == 'str' and isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown = '' if entry.get('no_log') else ' (YAML read %r)' % (value,)
+            raise OptionError(prefix + given[0], 'must be a string, not a number%s: quote it, for example %s: "%s"'
+                              % (shown, given[0], '2026.10' if isinstance(value, float) else '42'))
+        if entry.get('type') == 'dict' and entry.get('options') and isinstance(value, dict):
+            check_not_numbers(entry['options'], value, '%s%s.' % (prefix, given[0]))
+
+
+def _raw_arguments():
+    """The task's arguments as the controller sent them, before Ansible's type conversion; {} if unknown."""
+    try:
+        return basic._load_params()  # pylint: disable=protected-access
+    except Exception:  # pylint: disable=broad-except  # a future ansible-core without it: no check, no failure
+        return {}
 
 
 # Documented once, in the doc fragments adu.device_update.connection and adu.device_update.target.
@@ -67,11 +95,13 @@ class AduModule:
         self.check_mode = self.module.check_mode
         self.redactor = Redactor(self.params.get(option) for option in SECRET_OPTIONS)
         self.connection = None
+        self._spec = spec
 
     def run(self, work):
         """Connect, call work(self) and exit with the result it returns; any AduError fails the task with
         its own result. The only way a task of the collection ends."""
         try:
+            check_not_numbers(self._spec, _raw_arguments())
             if not HAS_REQUESTS:
                 raise MissingLibraryError('requests', REQUESTS_IMPORT_ERROR)
             self.connection = Connection(self.params, redactor=self.redactor)

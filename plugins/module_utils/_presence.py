@@ -11,10 +11,11 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, OptionError, WaitTimeout
 from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value, validate_deployment_id, validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._plan import differences, instant, plan_presence
 from ansible_collections.adu.device_update.plugins.module_utils._service import read_back
+from ansible_collections.adu.device_update.plugins.module_utils._waiter import settled, wait_until_settled
 from ansible_collections.adu.device_update.plugins.module_utils._wire import deployment_view
 
 
@@ -34,8 +35,7 @@ def declared_deployment(params, ga, api_version):
     (preview API), rollback_policy and download_security (GA API)."""
     if params.get('update') is None:
         raise OptionError('update', 'is required with state present: {provider, name, version} of the update to deploy')
-    for option in ('provider', 'name', 'version'):
-        validate_deployment_id(params['update'][option], 'update.%s' % option)
+    update = update_option(params['update'], 'update')
     if params.get('start_date_time') is not None:
         validate_start_date_time(params['start_date_time'])
     if params.get('device_class_id') is not None:
@@ -53,22 +53,57 @@ def declared_deployment(params, ga, api_version):
         if policy is not None:
             raise OptionError('rollback_policy', 'is only on the GA API: give group_id as well')
     if policy is not None:
-        for option in ('provider', 'name', 'version'):
-            validate_deployment_id(policy['update'][option], 'rollback_policy.update.%s' % option)
-        validate_range('rollback_policy.failed_percentage', policy['failed_percentage'], (0, 100))
-        validate_range('rollback_policy.failed_count', policy['failed_count'], (0, 2 ** 31))
+        policy = rollback_policy_option(policy)
     if params.get('download_security') is not None and (not ga or api_version != DOWNLOAD_SECURITY_API_VERSION):
         raise OptionError('download_security', 'needs the GA API with api_version %s (got %s)' % (
             DOWNLOAD_SECURITY_API_VERSION, 'no group_id' if not ga else api_version))
     return {
-        'update': dict((k, params['update'][k]) for k in ('provider', 'name', 'version')),
+        'update': update,
         'start_date_time': params.get('start_date_time'),
         'device_group': params.get('device_group'),
-        'rollback_policy': None if policy is None else {
-            'update': dict((k, policy['update'][k]) for k in ('provider', 'name', 'version')),
-            'failed_percentage': policy['failed_percentage'], 'failed_count': policy['failed_count']},
+        'rollback_policy': policy,
         'download_security': params.get('download_security'),
     }
+
+
+UPDATE_ID_KEYS = ('provider', 'name', 'version')
+
+
+def update_option(value, option):
+    """{provider, name, version} of an update as a task gives it, or as a deployment returns it
+    ({update_id: {provider, name, version}, friendly_name}); each checked as an id."""
+    given = [k for k in UPDATE_ID_KEYS if value.get(k) is not None]
+    if value.get('update_id') is not None:
+        if given:
+            raise OptionError(option, 'give either provider, name and version, or update_id, not both')
+        value, option = value['update_id'], option + '.update_id'
+    missing = [k for k in UPDATE_ID_KEYS if value.get(k) is None]
+    if missing:
+        raise OptionError(option, 'needs provider, name and version (missing %s)' % ', '.join(missing))
+    for key in UPDATE_ID_KEYS:
+        if not isinstance(value[key], str):
+            raise OptionError('%s.%s' % (option, key), 'must be a string, not %s: quote it in YAML'
+                              % type(value[key]).__name__)
+        validate_deployment_id(value[key], '%s.%s' % (option, key))
+    return dict((k, value[k]) for k in UPDATE_ID_KEYS)
+
+
+def rollback_policy_option(policy):
+    """The rollback policy as the task gives it (failed_percentage, failed_count) or as a deployment returns
+    it (failure: {devices_failed_percentage, devices_failed_count})."""
+    failure = policy.get('failure') or {}
+    thresholds = {}
+    for short, long_name in (('failed_percentage', 'devices_failed_percentage'), ('failed_count', 'devices_failed_count')):
+        if policy.get(short) is not None and failure.get(long_name) is not None:
+            raise OptionError('rollback_policy.%s' % short, 'is given twice (also as rollback_policy.failure.%s)'
+                              % long_name)
+        thresholds[short] = policy.get(short) if policy.get(short) is not None else failure.get(long_name)
+        if thresholds[short] is None:
+            raise OptionError('rollback_policy.%s' % short, 'is required with rollback_policy (or give '
+                              'rollback_policy.failure.%s, as a deployment returns it)' % long_name)
+    validate_range('rollback_policy.failed_percentage', thresholds['failed_percentage'], (0, 100))
+    validate_range('rollback_policy.failed_count', thresholds['failed_count'], (0, 2 ** 31))
+    return dict(thresholds, update=update_option(policy['update'], 'rollback_policy.update'))
 
 
 class PresenceService:
@@ -116,6 +151,21 @@ class PresenceService:
             result['msg'] += note
             result['deployment'] = {}
         return result
+
+    def wait(self, result, state, desired, waiter):
+        """present: poll the status until the rollout settles (devices targeted, none still installing);
+        absent: read until the deployment is gone."""
+        deployment_id = desired.deployment_id
+        if state == 'present':
+            return wait_until_settled(result, waiter, lambda: self.target.status(deployment_id),
+                                      lambda status: settled(state, status), deployment_id)
+        try:
+            waiter.wait(lambda: self.target.find(deployment_id), lambda found: found is None,
+                        self.target.describe(deployment_id))
+        except WaitTimeout as exc:
+            result['msg'] += '; %s, it is still there' % exc
+            raise WaitTimeout(result['msg'], None, result)
+        return None
 
     def _cancel_note(self, before):
         if before['is_canceled']:

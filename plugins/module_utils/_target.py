@@ -16,6 +16,7 @@ __metaclass__ = type
 from ansible_collections.adu.device_update.plugins.module_utils._api import PreviewApi
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._options import (
+    shown_value,
     validate_api_version,
     validate_deployment_id,
 )
@@ -64,9 +65,12 @@ class PreviewTarget:
         from ansible_collections.adu.device_update.plugins.module_utils._presence import PresenceService  # pylint: disable=import-outside-toplevel
         return PresenceService(self, self.actions(check_mode), check_mode, warn)
 
+    def status(self, deployment_id):
+        return self.api.get_status(deployment_id)
+
     def read(self, deployment_id):
         """The deployment and its status (adu_deployment_info)."""
-        return {'deployment': self.api.get_deployment(deployment_id), 'status': self.api.get_status(deployment_id)}
+        return {'deployment': self.api.get_deployment(deployment_id), 'status': self.status(deployment_id)}
 
     def device_states(self, deployment_id, device_state, deployment):  # pylint: disable=unused-argument
         # The preview API cannot filter: every device is read and the wanted state kept here.
@@ -90,6 +94,17 @@ def in_state(devices, device_state):
 
 
 DEVICE_STATE_CHOICES = DEVICE_STATES + ('any',)
+
+
+def device_state_option(value):
+    """device_state in any case (failed, FAILED), as the service spells it; None when not given."""
+    if value is None:
+        return None
+    for choice in DEVICE_STATE_CHOICES:
+        if isinstance(value, str) and value.strip().lower() == choice.lower():
+            return choice
+    raise OptionError('device_state', 'must be one of %s, in any case (got %s)'
+                      % (', '.join(DEVICE_STATE_CHOICES), shown_value(value)))
 
 
 def resolve_target(connection, params):

@@ -50,6 +50,10 @@ class GroupTarget(PreviewTarget):
             return self.api.find_deployment(deployment_id)
         return self.api.find_deployment(deployment_id, self.device_class_id)
 
+    def status(self, deployment_id):
+        """The group status (counts summed over its subgroups), or the one subgroup's."""
+        return self.api.get_status(deployment_id, self.device_class_id)
+
     def delete(self, deployment_id):
         self.api.delete(deployment_id, self.device_class_id)
 
@@ -57,7 +61,8 @@ class GroupTarget(PreviewTarget):
         return GroupActionService(self.api, check_mode, self.device_class_id)
 
     def read(self, deployment_id):
-        result = super(GroupTarget, self).read(deployment_id)
+        # The group deployment and the group status (one read covers every subgroup), also for one subgroup.
+        result = {'deployment': self.api.get_deployment(deployment_id), 'status': self.api.get_status(deployment_id)}
         result['subgroups'] = [
             {'device_class_id': s.get('device_class_id'), 'status': s} for s in result['status']['subgroup_status']
             if self.device_class_id in (None, s.get('device_class_id'))]

@@ -43,27 +43,38 @@ options:
       - V(absent) deletes the deployment when it exists, canceling it first where it is still active (not canceled),
         as V(canceled) would, in each GA subgroup that needs it. With O(device_class_id), only that subgroup's deployment.
       - V(present) and V(absent) were added in version 1.1.0.
+      - V(cancelled) is accepted as another spelling of V(canceled) since version 1.2.0.
     type: str
     required: true
-    choices: [canceled, retried, present, absent]
+    choices: [canceled, cancelled, retried, present, absent]
   update:
     description:
       - The update to deploy, with O(state=present); required then.
+      - Give O(update.provider), O(update.name) and O(update.version), or the shape a deployment returns
+        (C(update_id) holding the three, as in C(deployment['update'])); the second since version 1.2.0.
+      - Quote a version that YAML would read as a number (V("2026.10"), not V(2026.10), which YAML reads as
+        2026.1); a number is refused.
     type: dict
     version_added: 1.1.0
     suboptions:
       provider:
-        description: Provider of the update.
+        description: Provider of the update. Required unless O(update.update_id) is given.
         type: str
-        required: true
       name:
-        description: Name of the update.
+        description: Name of the update. Required unless O(update.update_id) is given.
         type: str
-        required: true
       version:
-        description: Version of the update.
+        description: Version of the update. Required unless O(update.update_id) is given.
         type: str
-        required: true
+      update_id:
+        description:
+          - C(provider), C(name) and C(version) of the update, as a deployment returns them; other keys are ignored.
+        type: dict
+        version_added: 1.2.0
+      friendly_name:
+        description: Ignored; accepted so that a deployment's C(update) can be given back as it was returned.
+        type: str
+        version_added: 1.2.0
   start_date_time:
     description:
       - With O(state=present), when the rollout may start, ISO 8601 with an offset, for example V(2026-11-25T08:00:00Z).
@@ -80,34 +91,55 @@ options:
     description:
       - With O(state=present), GA API only. The service rolls devices back to O(rollback_policy.update) once either
         threshold is passed.
+      - Give the thresholds as O(rollback_policy.failed_percentage) and O(rollback_policy.failed_count), or as a
+        deployment returns them, under O(rollback_policy.failure) (since version 1.2.0).
     type: dict
     version_added: 1.1.0
     suboptions:
       update:
-        description: The update to roll back to.
+        description:
+          - The update to roll back to, in either shape O(update) accepts.
         type: dict
         required: true
         suboptions:
           provider:
             description: Provider of the update.
             type: str
-            required: true
           name:
             description: Name of the update.
             type: str
-            required: true
           version:
             description: Version of the update.
             type: str
-            required: true
+          update_id:
+            description: C(provider), C(name) and C(version), as a deployment returns them.
+            type: dict
+            version_added: 1.2.0
+          friendly_name:
+            description: Ignored.
+            type: str
+            version_added: 1.2.0
       failed_percentage:
-        description: Percentage of failed devices, 0 to 100, past which devices are rolled back.
+        description:
+          - Percentage of failed devices, 0 to 100, past which devices are rolled back.
+          - Required unless O(rollback_policy.failure.devices_failed_percentage) is given.
         type: int
-        required: true
       failed_count:
-        description: Number of failed devices, 0 or more, past which devices are rolled back.
+        description:
+          - Number of failed devices, 0 or more, past which devices are rolled back.
+          - Required unless O(rollback_policy.failure.devices_failed_count) is given.
         type: int
-        required: true
+      failure:
+        description: The thresholds as a deployment returns them.
+        type: dict
+        version_added: 1.2.0
+        suboptions:
+          devices_failed_percentage:
+            description: As O(rollback_policy.failed_percentage).
+            type: int
+          devices_failed_count:
+            description: As O(rollback_policy.failed_count).
+            type: int
   download_security:
     description:
       - With O(state=present), how devices download the update. Only with O(api_version=2026-06-01).
@@ -122,15 +154,21 @@ options:
     default: false
   wait:
     description:
-      - With O(state=canceled) or O(state=retried), after acting, poll the status until it settles, and return the
-        final status.
+      - After acting (or finding nothing to do), poll until the deployment settles, and return the final RV(status).
       - V(canceled) settles when the state is C(Canceled) or no device is in progress;
         V(retried) when no device is in progress. The service's status can lag minutes behind an action.
+      - V(present) settles when devices are targeted and none is still in progress (or all of them completed), or
+        when the deployment is no longer active (C(Canceled), C(Inactive), C(Failed)). A deployment that targets no
+        device never settles, so the task fails at O(wait_timeout) rather than pass on nothing.
+      - V(absent) settles when the deployment is gone.
+      - With O(state=present) and O(state=absent) since version 1.2.0; before, O(wait) was ignored there.
     type: bool
     default: false
   wait_timeout:
     description:
-      - With O(wait), how many seconds to wait at most, up to 86400. On timeout the task fails with the last status seen.
+      - With O(wait), how many seconds to wait at most, up to 86400. On timeout the task fails, its message giving
+        the figures reached (state, targeted, succeeded, failed, in progress, canceled) and RV(status) the last
+        status seen.
     type: int
     default: 600
   wait_interval:
@@ -242,10 +280,20 @@ EXAMPLES = r'''
 
 RETURN = r'''
 msg:
-  description: One line saying what happened, or why nothing did.
+  description:
+    - One line saying what happened, or why nothing did.
+    - When a write waited for its slot of the service's budget for a second or more, it says for how long.
   returned: always
   type: str
   sample: deployment dpokluda-test.2020-1111-1124-8 canceled
+pacing_wait:
+  description:
+    - Seconds the task's writes waited for their slots of the instance's write budget (O(write_rate_limit)),
+      shared by every task on the host; 0 when none waited.
+  returned: success
+  type: float
+  sample: 41.7
+  version_added: 1.2.0
 deployment:
   description:
     - The deployment after the action (in check mode and when nothing was done, as it was read), keys in snake_case.
@@ -361,7 +409,10 @@ failed_subgroups:
 status:
   description:
     - Status of the deployment, keys in snake_case, as read before a retry, or the final one with O(wait).
-    - On the GA API with O(wait), the group status, with C(subgroup_status) for each subgroup.
+    - On the GA API with O(wait), the group status, with C(subgroup_status) for each subgroup; its counts are the
+      sums over the subgroups (the service sends counts per subgroup only), its C(deployment_state) the service's.
+    - A count the service does not send is null, never 0; the GA API sends no C(devices_incompatible_count) or
+      C(devices_already_in_deployment_count).
   returned: when O(state=retried) and the deployment is not canceled (preview API), or with O(wait)
   type: dict
   contains:
@@ -376,12 +427,12 @@ status:
       returned: always
       sample: 1
     devices_incompatible_count:
-      description: Devices the update does not apply to.
+      description: Devices the update does not apply to. Null on the GA API, which does not send it.
       type: int
       returned: always
       sample: 0
     devices_already_in_deployment_count:
-      description: Devices already in another deployment.
+      description: Devices already in another deployment. Null on the GA API, which does not send it.
       type: int
       returned: always
       sample: 0
@@ -459,11 +510,12 @@ from ansible_collections.adu.device_update.plugins.module_utils._plan import STA
 from ansible_collections.adu.device_update.plugins.module_utils._service import Desired
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter
 
-UPDATE_SPEC = dict(provider=dict(type='str', required=True), name=dict(type='str', required=True),
-                   version=dict(type='str', required=True))
+# The update as a task gives it, or as a deployment returns it (update_id: {provider, name, version}).
+UPDATE_SPEC = dict(provider=dict(type='str'), name=dict(type='str'), version=dict(type='str'),
+                   update_id=dict(type='dict'), friendly_name=dict(type='str'))
 ARGUMENT_SPEC = dict(
     deployment_id=dict(type='str', required=True),
-    state=dict(type='str', required=True, choices=list(STATES)),
+    state=dict(type='str', required=True, choices=list(STATES) + ['cancelled']),
     force=dict(type='bool', default=False),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=600),
@@ -473,8 +525,10 @@ ARGUMENT_SPEC = dict(
     device_group=dict(type='str'),
     rollback_policy=dict(type='dict', options=dict(
         update=dict(type='dict', required=True, options=UPDATE_SPEC),
-        failed_percentage=dict(type='int', required=True),
-        failed_count=dict(type='int', required=True))),
+        failed_percentage=dict(type='int'),
+        failed_count=dict(type='int'),
+        failure=dict(type='dict', options=dict(devices_failed_percentage=dict(type='int'),
+                                               devices_failed_count=dict(type='int'))))),
     download_security=dict(type='str', choices=['https', 'http']),
     **TARGET_ARGSPEC
 )
@@ -483,20 +537,27 @@ ARGUMENT_SPEC = dict(
 def ensure_deployment(module):
     """Read, decide, act once (and wait when asked): the result of the task."""
     params = module.params
+    state = 'canceled' if params['state'] == 'cancelled' else params['state']
     target = module.target()
     desired = Desired(target.check_deployment_id(params['deployment_id']), params['force'])
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
     validate_range('wait_interval', params['wait_interval'], (0.1, 3600))
-    desired.declared = target.desired(params)
-    service = target.service_for(params['state'], module.check_mode, module.warn)
-    result = service.ensure(params['state'], desired)
-    acted = params['state'] in ('canceled', 'retried') and not module.check_mode
-    if params['wait'] and acted and not result.get('failed_subgroups'):
-        service.wait(result, params['state'], desired, Waiter(params['wait_timeout'], params['wait_interval']))
+    desired.declared = target.desired(dict(params, state=state))
+    service = target.service_for(state, module.check_mode, module.warn)
+    result = service.ensure(state, desired)
+    if params['wait'] and not module.check_mode and not result.get('failed_subgroups') and wants_wait(state, result):
+        service.wait(result, state, desired, Waiter(params['wait_timeout'], params['wait_interval']))
+    module.connection.report_pacing(result)
     result['ansible_facts'] = {'adu_deployment': result['deployment']}
     if result.get('failed_subgroups'):
         raise PartialFailure(result['msg'], result=result)
     return result
+
+
+def wants_wait(state, result):
+    """Whether there is something to wait for: every state but absent (the status settles), and absent
+    only when a delete was sent (until the deployment is gone)."""
+    return state != 'absent' or result['changed']
 
 
 def main():

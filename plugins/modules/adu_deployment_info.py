@@ -28,8 +28,9 @@ options:
   device_state:
     description:
       - With O(deployment_id), return RV(devices), the devices of the deployment in this state; V(any) for all.
+      - One of V(Failed), V(InProgress), V(Succeeded), V(Canceled) or V(any), in any case (V(failed) is V(Failed));
+        any case is accepted since version 1.2.0.
     type: str
-    choices: [Failed, InProgress, Succeeded, Canceled, any]
     version_added: 1.1.0
 extends_documentation_fragment:
   - adu.device_update.connection
@@ -45,9 +46,11 @@ EXAMPLES = r'''
     deployment_id: dpokluda-test.2020-1111-1124-8
   register: rollout
 
-- name: Fail when devices failed
+- name: Fail when devices failed, or when no device was targeted at all
   ansible.builtin.assert:
-    that: rollout.status.devices_completed_failed_count == 0
+    that:
+      - rollout.status.total_devices | int > 0
+      - rollout.status.devices_completed_failed_count == 0
 
 - name: Which devices failed?
   adu.device_update.adu_deployment_info:
@@ -71,6 +74,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+msg:
+  description: One line with what was read, for example the figures of the deployment.
+  returned: always
+  type: str
+  sample: "deployment fw-2026-11-25: state Active, 9 targeted, 4 succeeded, 2 failed, 3 in progress, 0 canceled"
+  version_added: 1.2.0
 deployment:
   description: The deployment, keys in snake_case, as adu.device_update.adu_deployment returns it.
   returned: when O(deployment_id) is given
@@ -80,6 +89,12 @@ deployment:
 status:
   description:
     - The deployment status, keys in snake_case. On the GA API the group status, with C(subgroup_status).
+    - On the GA API every count (C(total_devices), C(devices_in_progress_count), C(devices_completed_failed_count),
+      C(devices_completed_succeeded_count), C(devices_canceled_count)) is the sum over the subgroups, since the
+      service sends counts per subgroup only; C(deployment_state) is the service's. Before version 1.2.0 these
+      counts were 0.
+    - A count the service does not send is null, never 0 (the GA API sends no C(devices_incompatible_count) or
+      C(devices_already_in_deployment_count)); with O(group_id) and O(device_class_id), still the group status.
   returned: when O(deployment_id) is given
   type: dict
   sample: {"deployment_state": "Active", "total_devices": 1, "devices_in_progress_count": 0,
@@ -142,24 +157,30 @@ deployments:
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._target import DEVICE_STATE_CHOICES
+from ansible_collections.adu.device_update.plugins.module_utils._target import device_state_option
+from ansible_collections.adu.device_update.plugins.module_utils._waiter import figures
 
-ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str', choices=list(DEVICE_STATE_CHOICES)),
-                     **TARGET_ARGSPEC)
+ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'), **TARGET_ARGSPEC)
 
 
 def read_deployments(module):
     """One deployment (its status, and its devices in device_state), or the deployments of a group."""
     params = module.params
     target = module.target()
+    device_state = device_state_option(params['device_state'])
     if params['deployment_id'] is None:
-        if params['device_state'] is not None and target.group_id is not None:
+        if device_state is not None and target.group_id is not None:
             raise OptionError('device_state', 'needs deployment_id, the deployment whose devices to list')
-        return {'changed': False, 'deployments': target.list_deployments()}
+        deployments = target.list_deployments()
+        return {'changed': False, 'deployments': deployments,
+                'msg': '%d deployment(s) in %s' % (len(deployments), target.api.where())}
     deployment_id = target.check_deployment_id(params['deployment_id'])
     result = dict(target.read(deployment_id), changed=False)
-    if params['device_state'] is not None:
-        result['devices'] = target.device_states(deployment_id, params['device_state'], result['deployment'])
+    result['msg'] = '%s: %s' % (target.describe(deployment_id), figures(result['status']))
+    if device_state is not None:
+        result['devices'] = target.device_states(deployment_id, device_state, result['deployment'])
+        result['msg'] += '; %d device(s) %s' % (len(result['devices']), 'in all' if device_state == 'any'
+                                                 else 'in state ' + device_state)
     return result
 
 

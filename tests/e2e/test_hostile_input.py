@@ -49,7 +49,7 @@ CASES = [
     ('deployment_id with a backslash', {'deployment_id': 'a\\b'}, 'deployment_id: '),
     ('deployment_id 1 MB long', {'deployment_id': "{{ 'x' * 1048576 }}"}, 'deployment_id: '),
     ('deployment_id empty', {'deployment_id': ''}, 'deployment_id: '),
-    ('state misspelled', {'state': 'cancelled'}, 'value of state must be one of: canceled, retried'),
+    ('state misspelled', {'state': 'cancel'}, 'value of state must be one of: canceled, cancelled, retried'),
     ('timeout negative', {'timeout': -1}, 'timeout: must be between'),
     ('timeout huge', {'timeout': 1e9}, 'timeout: must be between'),
     ('retries negative', {'retries': -2}, 'retries: must be between'),

@@ -33,25 +33,54 @@ EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.
                         'examples')
 
 
-def run_example(emulator, tmp_path, name, *extra):
+def run_example(emulator, tmp_path, name, *extra, inventory='inventory.ini', expect_rc=0):
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path), ANSIBLE_LOCALHOST_WARNING='false',
                AZURE_TENANT_ID=TENANT_ID, AZURE_CLIENT_ID=CLIENT_ID, AZURE_CLIENT_SECRET=CLIENT_SECRET,
                AZURE_AUTHORITY_HOST=emulator.url)
-    cmd = ['ansible-playbook', '-i', os.path.join(EXAMPLES, 'inventory.ini'), os.path.join(EXAMPLES, name),
+    cmd = ['ansible-playbook', '-i', os.path.join(EXAMPLES, inventory), os.path.join(EXAMPLES, name),
            '-e', 'adu_endpoint=%s' % emulator.url, '-e', 'adu_ca_path=%s' % emulator.ca_path,
            '-e', 'adu_instance=blue'] + list(extra)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.returncode == expect_rc, proc.stdout + proc.stderr
     return proc.stdout
 
 
 def test_rollout_example_deploys_the_canary_then_the_fleet(emulator, tmp_path):
-    args = ('-e', 'firmware_version=2026.11.25', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0')
+    args = ('-e', 'firmware_version=2026.11.25', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0.2')
     run_example(emulator, tmp_path, 'rollout.yml', *args)
     created = [(e['group_id'], e['deployment_id']) for e in emulator.requests('ga_create')]
     assert created == [('canary', 'canary-2026.11.25'), ('fleet', 'fleet-2026.11.25')]
     second = run_example(emulator, tmp_path, 'rollout.yml', *args)
     assert 'changed=0' in second and len(emulator.requests('ga_create')) == 2
+
+
+def test_rollout_example_stops_at_a_canary_without_devices(emulator, tmp_path):
+    emulator.store.device_groups['canary'] = {'device_classes': {'c' * 40: {'totalDevices': 0}}}
+    args = ('-e', 'firmware_version=2026.12.01', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0.2',
+            '-e', 'canary_timeout=1')
+    out = run_example(emulator, tmp_path, 'rollout.yml', *args, expect_rc=2)
+    assert 'did not settle within 1 s' in out and '0 targeted' in out
+    assert [e['group_id'] for e in emulator.requests('ga_create')] == ['canary']  # the fleet is not touched
+
+
+def test_rollout_example_stops_at_a_failing_canary(emulator, tmp_path):
+    emulator.store.device_groups['canary'] = {'device_classes': {'c' * 40: {
+        'totalDevices': 5, 'devicesCompletedSucceededCount': 3, 'devicesCompletedFailedCount': 2}}}
+    args = ('-e', 'firmware_version=2026.12.02', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0.2')
+    out = run_example(emulator, tmp_path, 'rollout.yml', *args, expect_rc=2)
+    assert 'The canary did not pass' in out and '5 device(s) targeted, 2 failed' in out
+    assert [e['group_id'] for e in emulator.requests('ga_create')] == ['canary']
+
+
+def test_emergency_stop_example_cancels_one_deployment_per_host(emulator, tmp_path):
+    out = run_example(emulator, tmp_path, 'emergency_stop.yml', '--forks', '4',
+                      inventory='emergency_stop_inventory.yml')
+    assert 'changed=1' in out and 'failed=0' in out
+    assert sorted(e['deployment_id'] for e in emulator.requests('cancel')) == [
+        'dpokluda-test.2020-1111-1124-8', 'rollout-2026-11-failing', 'rollout-2026-11-healthy']
+    assert len(emulator.requests('ga_cancel')) == 2  # the GA host: both device classes of its deployment
+    again = run_example(emulator, tmp_path, 'emergency_stop.yml', inventory='emergency_stop_inventory.yml')
+    assert 'changed=1' not in again and len(emulator.requests('cancel')) == 3
 
 
 def test_cleanup_example_deletes_only_old_inactive_deployments(emulator, tmp_path):

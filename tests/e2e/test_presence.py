@@ -186,7 +186,7 @@ def test_download_security_needs_the_newest_api_version(runner, emulator):
     ({'state': 'present', 'update': UPDATE, 'device_group': 'canary', 'start_date_time': '2026-11-25T08:00:00'},
      'start_date_time: must be an ISO 8601 date and time with an offset'),
     ({'state': 'present', 'update': {'provider': 'p', 'name': 'n'}, 'device_group': 'canary'},
-     'missing required arguments: version'),
+     'update: needs provider, name and version (missing version)'),
 ])
 def test_bad_present_options_fail_before_any_request(runner, emulator, options, expected):
     task = runner.task(options.pop('state'), 'rollout-x', **options)
