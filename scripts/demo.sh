@@ -24,7 +24,17 @@ export AZURE_AUTHORITY_HOST="$url" XDG_CACHE_HOME="$work/cache" ANSIBLE_LOCALHOS
 
 play=(ansible-playbook -i "$root/docs/examples/inventory.ini" "$root/docs/examples/demo.yml" -e "adu_endpoint=$url" -e "adu_ca_path=$ca_path")
 echo; echo "=== First run: create a rollout, list its failed devices, retry them, cancel another, delete a finished one"
-"${play[@]}"
+"${play[@]}" | tee "$work/first.log"
 echo; echo "=== Second run: everything is as declared, so no task reports changed"
 "${play[@]}" | tee "$work/second.log"
-grep -q 'changed=0' "$work/second.log"
+recap() { grep -oE 'changed=[0-9]+ +unreachable=[0-9]+ +failed=[0-9]+' "$1" | tail -1; }
+first=$(recap "$work/first.log"); second=$(recap "$work/second.log")
+case "$first $second" in
+  *failed=0*failed=0*) ;;
+  *) echo "make demo FAILED: first run $first, second run $second"; exit 1 ;;
+esac
+grep -q 'changed=0' <<<"$second" || { echo "make demo FAILED: the second run changed something ($second)"; exit 1; }
+echo
+echo "make demo passed: against the emulator on $url, the first run reported ${first%% *} (created a GA rollout," \
+  "listed its failed devices, retried them, canceled another rollout, deleted a finished one), the second run" \
+  "${second%% *} (idempotent)"

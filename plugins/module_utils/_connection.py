@@ -174,8 +174,8 @@ class Connection:
         result['pacing_wait'] = waited
         if waited >= 1:
             result['msg'] += (' (waited %.0f s for a write slot: %d writes of a kind per %g s per instance, shared by '
-                              'every task on this host; see write_rate_limit)' % (waited, self.write_limit,
-                                                                                    self.write_window))
+                              'every task on this host; see write_rate_limit)'
+                              % (waited, self.write_limit, self.write_window))
         return result
 
     def _pacer(self, params, deadline):

@@ -179,8 +179,8 @@ def read_deployments(module):
     result['msg'] = '%s: %s' % (target.describe(deployment_id), figures(result['status']))
     if device_state is not None:
         result['devices'] = target.device_states(deployment_id, device_state, result['deployment'])
-        result['msg'] += '; %d device(s) %s' % (len(result['devices']), 'in all' if device_state == 'any'
-                                                 else 'in state ' + device_state)
+        shown = 'in all' if device_state == 'any' else 'in state ' + device_state
+        result['msg'] += '; %d device(s) %s' % (len(result['devices']), shown)
     return result
 
 

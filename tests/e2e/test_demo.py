@@ -22,3 +22,6 @@ def test_demo_acts_then_reports_ok_on_the_second_run():
     assert recaps == [('7', '4', '0'), ('7', '0', '0')], proc.stdout
     assert 'fw-2026-11-25-c61300e6-device-001' in proc.stdout  # the failed devices were listed
     assert 'deployment fw-2026-11-25: retried in 1 of 2 subgroup(s)' in proc.stdout
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith('make demo passed: against the emulator on https://127.0.0.1:')
+    assert 'the first run reported changed=4 (created a GA rollout' in last and 'the second run changed=0 (idempotent)' in last
