@@ -18,6 +18,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._errors import A
 from ansible_collections.adu.device_update.plugins.module_utils._options import origin_of, path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 from ansible_collections.adu.device_update.plugins.module_utils._wire import (
+    About,
     normalize_deployment,
     normalize_device_state,
     normalize_status,
@@ -25,8 +26,11 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire import (
     seed_deployment_body,
 )
 
-# The most pages one listing follows; a service that links on past this is looping.
+# The most pages one listing follows; a service that links on past this is looping. A listing is also
+# bounded in items and in bytes received, so that endless large pages cannot fill the controller's memory.
 MAX_PAGES = 100
+MAX_ITEMS = 50000
+MAX_LISTING_BYTES = 64 * 1024 * 1024
 # The per-instance budgets writes count against: the service's ProcessSubgroupDeployment (cancel and
 # retry), CreateOrUpdateDeployment and DeleteDeployment.
 DEPLOYMENT_ACTION = 'deployment_action'
@@ -49,8 +53,11 @@ class Api:
         return 'deployment %s' % deployment_id
 
     def _call(self, method, url, describe, missing, safe_to_repeat=True, pace=None, body=None):
+        return self._response(method, url, describe, missing, safe_to_repeat, pace, body).body
+
+    def _response(self, method, url, describe, missing, safe_to_repeat=True, pace=None, body=None):
         try:
-            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace, body=body).body
+            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace, body=body)
         except AduError as exc:
             if exc.status_code == 404:
                 # The service answers 404 alike for a wrong instance, group or deployment: name each suspect.
@@ -74,11 +81,17 @@ class Api:
     def _pages(self, url, describe, missing, what):
         """The items of every page, following nextLink: same scheme, host and port as the service,
         never a URL seen before, at most MAX_PAGES pages."""
-        items, seen = [], set()
+        items, seen, received = [], set(), 0
         while url:
             seen.add(url)
-            page_values, next_link = page_items(self._call('GET', url, describe, missing), what)
+            response = self._response('GET', url, describe, missing)
+            page_values, next_link = page_items(response.body, what)
             items.extend(page_values)
+            received += response.size
+            if len(items) > MAX_ITEMS or received > MAX_LISTING_BYTES:
+                raise AduError('%s: the service sent more than %d items or %d MiB in %d pages; stopped rather than '
+                               'fill the memory of the controller' % (describe, MAX_ITEMS,
+                                                                      MAX_LISTING_BYTES // (1024 * 1024), len(seen)))
             if next_link is None:
                 break
             url = follow_link(self.base_url, next_link, describe)
@@ -97,26 +110,28 @@ class PreviewApi(Api):
 
     def get_deployment(self, deployment_id):
         name = self.describe(deployment_id)
-        return normalize_deployment(self._call('GET', self.deployment_url(deployment_id), 'reading ' + name, name))
+        return normalize_deployment(self._call('GET', self.deployment_url(deployment_id), 'reading ' + name, name),
+                                    about=About(deployment_id))
 
     def get_status(self, deployment_id):
         name = self.describe(deployment_id)
         return normalize_status(self._call(
-            'GET', self.deployment_url(deployment_id) + '/status', 'reading the status of ' + name, name))
+            'GET', self.deployment_url(deployment_id) + '/status', 'reading the status of ' + name, name),
+            about=About(deployment_id))
 
     def act(self, deployment_id, action):
         """POST ?action=cancel|retry; returns the Deployment after the action."""
         name = self.describe(deployment_id)
         return normalize_deployment(self._call(
             'POST', '%s?action=%s' % (self.deployment_url(deployment_id), action), '%s of %s' % (action, name), name,
-            safe_to_repeat=False, pace=DEPLOYMENT_ACTION))
+            safe_to_repeat=False, pace=DEPLOYMENT_ACTION), about=About(deployment_id, write=True))
 
     def create(self, deployment_id, desired):
         """PUT the deployment; returns it as the service answered."""
         name = self.describe(deployment_id)
         return normalize_deployment(self._call(
             'PUT', self.deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,
-            body=seed_deployment_body(deployment_id, desired)))
+            body=seed_deployment_body(deployment_id, desired)), about=About(deployment_id, write=True))
 
     def delete(self, deployment_id):
         """DELETE the deployment (200 with an empty body)."""

@@ -17,7 +17,9 @@ from urllib.parse import quote
 from ansible_collections.adu.device_update.plugins.module_utils._api import CREATE, DELETE, DEPLOYMENT_ACTION, Api
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._wire import (
+    About,
     ga_deployment_body,
+    listed_deployment,
     normalize_deployment,
     normalize_device_state,
     normalize_group_status,
@@ -57,28 +59,33 @@ class GaApi(Api):
     def get_deployment(self, deployment_id, device_class_id=None):
         name = describe_subgroup(deployment_id, device_class_id)
         return normalize_deployment(self._call(
-            'GET', self._deployment_url(deployment_id, device_class_id), 'reading ' + name, name))
+            'GET', self._deployment_url(deployment_id, device_class_id), 'reading ' + name, name),
+            about=About(deployment_id, self.group_id, device_class_id))
 
     def get_status(self, deployment_id, device_class_id=None):
         """The subgroup's status, or for the group the status with its subgroup_status list."""
         name = describe_subgroup(deployment_id, device_class_id)
         body = self._call('GET', self._deployment_url(deployment_id, device_class_id, '/status'),
                           'reading the status of ' + name, name)
-        return normalize_status(body) if device_class_id is not None else normalize_group_status(body)
+        if device_class_id is not None:
+            return normalize_status(body, about=About(deployment_id, self.group_id, device_class_id))
+        return normalize_group_status(body, about=About(deployment_id, self.group_id))
 
     def act(self, deployment_id, action, device_class_id):
         """POST ...:cancel|:retry on one subgroup; returns its Deployment after the action."""
         name = describe_subgroup(deployment_id, device_class_id)
         return normalize_deployment(self._call(
             'POST', self._deployment_url(deployment_id, device_class_id, ':' + action), '%s of %s' % (action, name),
-            name, safe_to_repeat=False, pace=DEPLOYMENT_ACTION))
+            name, safe_to_repeat=False, pace=DEPLOYMENT_ACTION),
+            about=About(deployment_id, self.group_id, device_class_id, write=True))
 
     def create(self, deployment_id, desired):
         """PUT the group deployment (the service splits it into subgroups); returns it as answered."""
         name = describe_subgroup(deployment_id)
         return normalize_deployment(self._call(
             'PUT', self._deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,
-            body=ga_deployment_body(deployment_id, self.group_id, desired)))
+            body=ga_deployment_body(deployment_id, self.group_id, desired)),
+            about=About(deployment_id, self.group_id, write=True))
 
     def delete(self, deployment_id, device_class_id=None):
         """DELETE the group deployment, or one subgroup's (204, no body)."""
@@ -100,7 +107,7 @@ class GaApi(Api):
         """Every deployment of the group, following nextLink on the same service only."""
         what = 'the deployments of group %s' % self.group_id
         url = '%s/deployments?api-version=%s' % (self._group_url(), self.api_version)
-        return [normalize_deployment(item, 'a deployment in ' + what) for item in self._pages(
+        return [listed_deployment(item, 'a deployment in ' + what, self.group_id) for item in self._pages(
             url, 'listing ' + what, 'group %s' % self.group_id, what)]
 
 

@@ -51,10 +51,11 @@ READ_CHUNK = 65536
 class Response:
     """What the client hands back: status, parsed JSON body and headers."""
 
-    def __init__(self, status_code, body, headers):
+    def __init__(self, status_code, body, headers, size=0):
         self.status_code = status_code
         self.body = body
         self.headers = headers
+        self.size = size  # bytes of the body as received
 
 
 class BearerToken:
@@ -181,7 +182,7 @@ class HttpClient:
                 if resp.status_code < 300:
                     answer = self._json_object(resp)
                     if answer is not None:
-                        return Response(resp.status_code, answer, resp.headers)
+                        return Response(resp.status_code, answer, resp.headers, len(resp.content or b''))
                     retry = policy.after_unreadable_body()
                     if retry is None:
                         raise _failures().body_error(describe, method, url, resp.status_code, _error_of(resp),

@@ -116,9 +116,10 @@ class PlanError(Refusal):
 class WaitTimeout(Refusal):
     """A status did not settle in time; `status` is the last one read, `result` what the task returns."""
 
-    def __init__(self, message, status, result=None):
+    def __init__(self, message, status, result=None, timeout=None):
         super(WaitTimeout, self).__init__(message, result=result)
         self.status = status
+        self.timeout = timeout
 
 
 class WireError(AduError):

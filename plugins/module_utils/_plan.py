@@ -14,6 +14,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 
 STATES = ('canceled', 'retried', 'present', 'absent')
 # ISO 8601 date and time with an offset, fractions of any length (the service sends 7 digits).
@@ -172,6 +173,12 @@ def differences(desired, current):
     return found
 
 
+def describe_differences(diffs):
+    """One phrase per difference; what the service sent is escaped and cut (it may be anything)."""
+    return '; '.join('%s: it has %s, the task wants %s' % (field, shown('%s' % (current,), 200), shown('%s' % (wanted,), 200))
+                     for field, current, wanted in diffs)
+
+
 def plan_presence(state, deployment, desired=None, current=None, name='deployment'):
     """present: create when absent, nothing when the same, PlanError naming each difference otherwise.
     absent: nothing when absent, else delete (the collection cancels first where it is still active).
@@ -185,7 +192,7 @@ def plan_presence(state, deployment, desired=None, current=None, name='deploymen
         if diffs:
             raise PlanError('%s exists and differs from the task in %s; nothing was changed: a running rollout is '
                             'not changed in place, use a new deployment_id (or state: absent first)' % (
-                                name, '; '.join('%s: it has %s, the task wants %s' % d for d in diffs)), deployment)
+                                name, describe_differences(diffs)), deployment)
         msg = '%s is present as declared' % name
         if deployment['is_canceled']:
             msg += ', but canceled'

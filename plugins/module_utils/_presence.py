@@ -13,7 +13,12 @@ import time
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, OptionError, WaitTimeout
 from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value, validate_deployment_id, validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._plan import differences, instant, plan_presence
+from ansible_collections.adu.device_update.plugins.module_utils._plan import (
+    describe_differences,
+    differences,
+    instant,
+    plan_presence,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._service import read_back
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import settled, wait_until_settled
 from ansible_collections.adu.device_update.plugins.module_utils._wire import deployment_view
@@ -177,12 +182,20 @@ class PresenceService:
         if not declared.get('start_date_time'):
             declared = dict(declared, start_date_time=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
         try:
-            return self.target.create(deployment_id, declared)
-        except AduError as exc:
-            if not exc.action_unknown:
+            answer = self.target.create(deployment_id, declared)
+            diffs = differences(declared, deployment_view(answer))
+            if not diffs:
+                return answer
+            # A 200 whose body is not what was declared is no proof: read back, never send it again.
+            exc = AduError('creating %s: the service answered, but its answer does not show the deployment as declared '
+                           '(%s)' % (self.target.describe(deployment_id), describe_differences(diffs)),
+                           action_unknown=True)
+        except AduError as error:
+            if not error.action_unknown:
                 raise
-            return read_back(exc, lambda: self.target.find(deployment_id), lambda found: found is not None and not
-                             differences(declared, deployment_view(found)), ' created as declared')
+            exc = error
+        return read_back(exc, lambda: self.target.find(deployment_id), lambda found: found is not None and not
+                         differences(declared, deployment_view(found)), ' created as declared')
 
     def _delete(self, deployment_id):
         try:

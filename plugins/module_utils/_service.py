@@ -33,10 +33,12 @@ class Desired:
     """What a task asks of one deployment: its id, force (retry without failed devices), and with state
     present what it declares (update, start_date_time, ...; see _presence.declared_deployment)."""
 
-    def __init__(self, deployment_id, force=False, declared=None):
+    def __init__(self, deployment_id, force=False, declared=None, waiter=None):
         self.deployment_id = deployment_id
         self.force = force
         self.declared = declared
+        # The task's Waiter when it asked to wait: also for what must exist before acting (GA subgroups).
+        self.waiter = waiter
 
 
 def read_back(exc, read, verdict, what=''):
@@ -55,7 +57,9 @@ def read_back(exc, read, verdict, what=''):
     if effect is None:
         raise exc.add('; reading the deployment back cannot tell, since it was retried before: check its status '
                       'before running the task again')
-    raise exc.add('; reading the deployment back does not show it%s (yet)' % what)
+    if 'may or may not have happened' not in exc.message:
+        what += ' (yet), so the write may or may not have happened: run the task again, it reads first'
+    raise exc.add('; reading the deployment back does not show it%s' % what)
 
 
 class ActionService:

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._api_ga import GaApi, SubgroupView
-from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, PlanError, WaitTimeout
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_ga_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._plan import check_reachable
 from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService
@@ -95,11 +95,14 @@ class GroupActionService:
         self.check_mode = check_mode
         self.device_class_id = device_class_id
 
-    def ensure(self, state, desired, before=None):
-        """before: the group deployment when the caller has just read it."""
+    def ensure(self, state, desired, before=None, cancel_first=False):
+        """before: the group deployment when the caller has just read it; cancel_first: before a delete,
+        where a deployment without subgroups has nothing to cancel."""
         deployment_id = desired.deployment_id
         group = before if before is not None else self.api.get_deployment(deployment_id)
         check_reachable(state, group)
+        if not self.device_class_id and not group.get('device_class_subgroups') and not cancel_first:
+            group = self._subgroups_of(deployment_id, group, state, desired.waiter)
         classes = [self.device_class_id] if self.device_class_id else list(group.get('device_class_subgroups') or [])
         subgroups, failed = [], []
         for dc in classes:
@@ -122,9 +125,25 @@ class GroupActionService:
 
     def cancel_first(self, desired, before):
         """Before a delete: cancel every subgroup still active (or the one subgroup); none may fail."""
-        outcome = self.ensure('canceled', desired, before=None if self.device_class_id else before)
+        outcome = self.ensure('canceled', desired, before=None if self.device_class_id else before, cancel_first=True)
         if outcome['failed_subgroups']:
             raise AduError('%s; not deleted, since a subgroup could not be canceled first' % outcome['msg'])
+
+    def _subgroups_of(self, deployment_id, group, state, waiter):
+        """A group deployment the service has not split by device class yet has nothing to cancel or retry:
+        never report that as done. With a waiter, read it again until its subgroups appear."""
+        def refusal(why):
+            return PlanError('deployment %s of group %s has no device-class subgroups %s: the service splits a new '
+                             'deployment by device class shortly after it is created, so it was not %s; run the task '
+                             'again shortly, or give wait: true to wait for its subgroups'
+                             % (deployment_id, self.api.group_id, why, state), group)
+        if waiter is None:
+            raise refusal('yet')
+        try:
+            return waiter.wait(lambda: self.api.get_deployment(deployment_id),
+                               lambda found: bool(found.get('device_class_subgroups')), 'deployment %s' % deployment_id)
+        except WaitTimeout as exc:
+            raise refusal('after waiting %s s' % exc.timeout)
 
     def wait(self, result, state, desired, waiter):
         """After ensure(): poll the group status (one read covers every subgroup) until settled."""

@@ -61,7 +61,7 @@ class Waiter:
             if is_settled(status):
                 return status
             if self.clock() + self.interval > deadline:
-                raise WaitTimeout('%s did not settle within %s s' % (what, self.timeout), status)
+                raise WaitTimeout('%s did not settle within %s s' % (what, self.timeout), status, timeout=self.timeout)
             self.sleep(self.interval)
 
 

@@ -125,9 +125,42 @@ def service_segment(value, field, what):
         raise WireError('the service sent %s with an unusable %s: %s' % (what, field, exc))
 
 
-def normalize_deployment(raw, what='a deployment'):
+class About:
+    """What a request asked about: the answer must be about the same deployment (group, device class).
+    write: the answer is to a write, so an answer about something else leaves its outcome unknown."""
+
+    def __init__(self, deployment_id=None, group_id=None, device_class_id=None, write=False):
+        self.deployment_id = deployment_id
+        self.group_id = group_id
+        self.device_class_id = device_class_id
+        self.write = write
+
+    def differs(self, field, sent, wanted):
+        """A WireError when the service named another `field` than the one asked about."""
+        if wanted is None or sent == wanted:
+            return None
+        told = 'names no %s' % field if sent is None else 'is about %s %s' % (field, shown(repr(sent), 80))
+        return WireError('the service answered a request about %s %s with a body that %s; not trusting it' % (
+            field, wanted, told), action_unknown=self.write)
+
+    def check(self, body, fields):
+        """Raise when body (snake_case) names another deployment, group or device class than asked."""
+        for field in fields:
+            error = self.differs(field.replace('_', ' '), body.get(field), getattr(self, field))
+            if error is not None:
+                raise error
+
+
+def _nonempty(raw, what, about):
+    if about is not None and (raw is None or raw == {}):
+        raise WireError('the service answered with an empty body where %s belongs; not trusting it as "nothing to '
+                        'do"' % what, action_unknown=about.write)
+
+
+def normalize_deployment(raw, what='a deployment', about=None):
     """A Deployment as the rest of the collection sees it: snake_case, flags always present and boolean,
-    device classes unique and safe to put in a path."""
+    device classes unique and safe to put in a path. about: what was asked, checked against the body."""
+    _nonempty(raw, what, about)
     deployment = _object(raw, what)
     for flag in DEPLOYMENT_FLAGS:
         deployment[flag] = _flag(deployment.get(flag), flag, what)
@@ -143,25 +176,44 @@ def normalize_deployment(raw, what='a deployment'):
             if device_class_id not in unique:  # a class listed twice is one subgroup, acted on once
                 unique.append(device_class_id)
         deployment['device_class_subgroups'] = unique
+    if about is not None:
+        about.check(deployment, ('deployment_id',))
+        if deployment.get('group_id') is not None:
+            about.check(deployment, ('group_id',))
+        if about.device_class_id is not None and classes is not None and about.device_class_id not in \
+                deployment['device_class_subgroups']:
+            raise about.differs('device class', ', '.join(deployment['device_class_subgroups']) or None,
+                                about.device_class_id)
     return deployment
 
 
-def normalize_status(raw, what='a deployment status'):
-    """A deployment status: snake_case, every device count present, a checked integer or None (not sent)."""
+def listed_deployment(raw, what, group_id):
+    """A deployment of a listing: of the group listed, with an id usable as a path segment (it is read next)."""
+    deployment = normalize_deployment(raw, what, About(group_id=group_id))
+    deployment['deployment_id'] = service_segment(deployment.get('deployment_id'), 'deployment id', what)
+    return deployment
+
+
+def normalize_status(raw, what='a deployment status', about=None):
+    """A deployment status: snake_case, every device count present, a checked integer or None (not sent).
+    about: what was asked; a group or device class the body names must be that one."""
+    _nonempty(raw, what, about)
     status = _object(raw, what)
     for count in STATUS_COUNTS:
         status[count] = _count(status.get(count), count, what)
     state = status.get('deployment_state')
     if state is not None and not isinstance(state, str):
         raise WireError('the service sent %s whose deployment_state is not a string' % what)
+    if about is not None:
+        about.check(status, [f for f in ('group_id', 'device_class_id') if status.get(f) is not None])
     return status
 
 
-def normalize_group_status(raw, what='a group deployment status'):
+def normalize_group_status(raw, what='a group deployment status', about=None):
     """The GA group status: its subgroup_status entries normalised, each with a checked device class, and
     every count the sum over the subgroups that sent it (the service sends counts per subgroup only);
     deployment_state stays the service's."""
-    status = normalize_status(raw, what)
+    status = normalize_status(raw, what, about)
     entries = status.get('subgroup_status') or []
     if not isinstance(entries, list):
         raise WireError('the service sent %s whose subgroup_status is not a list' % what)
@@ -169,7 +221,7 @@ def normalize_group_status(raw, what='a group deployment status'):
     for entry in entries:
         if not isinstance(entry, dict):
             raise WireError('the service sent %s with a subgroup status that is not a JSON object' % what)
-        entry = normalize_status(entry, 'a subgroup status')
+        entry = normalize_status(entry, 'a subgroup status', None if about is None else About(group_id=about.group_id))
         if entry.get('device_class_id') is not None:
             service_segment(entry['device_class_id'], 'device class id', what)
             if entry['device_class_id'] in seen:
@@ -192,7 +244,8 @@ def page_items(page, what):
     """The `value` list of a page and its nextLink (a string or None)."""
     items = page.get('value') if isinstance(page, dict) else None
     if items is None:
-        items = []
+        # A real page always has its value list: an empty answer is no proof that there is nothing.
+        raise WireError('the service sent a page of %s without its value list; not trusting it as an empty list' % what)
     if not isinstance(items, list):
         raise WireError('the service sent a page of %s whose value is not a list' % what)
     next_link = page.get('nextLink')

@@ -506,7 +506,6 @@ action_may_have_happened:
 from ansible_collections.adu.device_update.plugins.module_utils._errors import PartialFailure
 from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._plan import STATES
 from ansible_collections.adu.device_update.plugins.module_utils._service import Desired
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter
 
@@ -515,7 +514,7 @@ UPDATE_SPEC = dict(provider=dict(type='str'), name=dict(type='str'), version=dic
                    update_id=dict(type='dict'), friendly_name=dict(type='str'))
 ARGUMENT_SPEC = dict(
     deployment_id=dict(type='str', required=True),
-    state=dict(type='str', required=True, choices=list(STATES) + ['cancelled']),
+    state=dict(type='str', required=True, choices=['canceled', 'cancelled', 'retried', 'present', 'absent']),
     force=dict(type='bool', default=False),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=600),
@@ -543,10 +542,12 @@ def ensure_deployment(module):
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
     validate_range('wait_interval', params['wait_interval'], (0.1, 3600))
     desired.declared = target.desired(dict(params, state=state))
+    if params['wait']:
+        desired.waiter = Waiter(params['wait_timeout'], params['wait_interval'])
     service = target.service_for(state, module.check_mode, module.warn)
     result = service.ensure(state, desired)
-    if params['wait'] and not module.check_mode and not result.get('failed_subgroups') and wants_wait(state, result):
-        service.wait(result, state, desired, Waiter(params['wait_timeout'], params['wait_interval']))
+    if desired.waiter and not module.check_mode and not result.get('failed_subgroups') and wants_wait(state, result):
+        service.wait(result, state, desired, desired.waiter)
     module.connection.report_pacing(result)
     result['ansible_facts'] = {'adu_deployment': result['deployment']}
     if result.get('failed_subgroups'):

@@ -23,7 +23,8 @@ from hostile import Answer, HostileServer
 
 SEED = '/deviceupdate/blue/v2/management/deployments/'
 GA = '/deviceUpdate/blue/management/groups/'
-NOT_CANCELED = {'deploymentId': 'x', 'isCanceled': False, 'isRetry': False}
+# Answers name the deployment asked for, as the service does: the collection checks that they do.
+NOT_CANCELED = {'isCanceled': False, 'isRetry': False}
 
 
 def deployment_id_of(request):
@@ -40,24 +41,42 @@ def service(request):
         return Answer(400, '<html><pre>%s\n%s</pre></html>' % (token, json.dumps(token)),
                       {'Content-Type': 'text/html'})
     if dep == 'drip':
-        return Answer(200, json.dumps(dict(NOT_CANCELED, pad='x' * 200)), drip=0.2)
+        return Answer(200, json.dumps(dict(NOT_CANCELED, deploymentId=dep, pad='x' * 200)), drip=0.2)
     if dep == 'drip-headers':
-        return Answer(200, NOT_CANCELED, drip=0.2, drip_headers=True)
+        return Answer(200, dict(NOT_CANCELED, deploymentId=dep), drip=0.2, drip_headers=True)
     if dep == 'deep':
         return Answer(200, '[' * 100000 + ']' * 100000)
     if dep == 'a-list':
-        return Answer(200, [NOT_CANCELED])
+        return Answer(200, [dict(NOT_CANCELED, deploymentId=dep)])
     if dep in ('inf-count', 'negative-count'):
         if path.endswith('/status'):
             return Answer(200, '{"deploymentState": "Active", "devicesCompletedFailedCount": %s}'
                           % ('1e400' if dep == 'inf-count' else '-3'))
-        return Answer(200, NOT_CANCELED)
+        return Answer(200, dict(NOT_CANCELED, deploymentId=dep))
     if dep == 'cancel-not-shown':
-        return Answer(200, NOT_CANCELED)  # the cancel is "answered" with a deployment still running
+        return Answer(200, dict(NOT_CANCELED, deploymentId=dep))  # the cancel is "answered" with a deployment still running
     if dep == 'huge-error':
         return Answer(400, {'error': {'code': 'Big', 'message': 'x' * (5 * 1024 * 1024)}})
     if dep == 'bidi':
         return Answer(400, {'error': {'code': 'Odd', 'message': 'evil\u202etxt.exe\u200b done'}})
+    if dep in ('someone-else', 'someone-else-present'):  # an answer about another deployment, already canceled
+        return Answer(200, dict(NOT_CANCELED, deploymentId='someone-else-entirely', isCanceled=True,
+                                updateId={'provider': 'Contoso', 'name': 'Gateway', 'version': '1'},
+                                startDateTime='2026-11-25T08:00:00+00:00', deviceGroupDefinition=['canary']))
+    if dep == 'empty-200':
+        return Answer(200, b'')
+    if dep == 'put-other':  # never there; a PUT "succeeds" with another update and group
+        if request['method'] == 'PUT':
+            return Answer(200, dict(NOT_CANCELED, deploymentId=dep, deviceGroupDefinition=['other'],
+                                    updateId={'provider': 'Evil', 'name': 'Rootkit', 'version': '6.6.6'},
+                                    startDateTime='2026-11-25T08:00:00+00:00'))
+        return Answer(404, {'type': 'about:blank', 'title': 'Not Found', 'status': 404, 'traceId': 't'})
+    if dep == 'flood-devices' and path.endswith('/devicestates'):  # endless pages of many devices
+        page = int(parse_qs(request['query']).get('page', ['0'])[0])
+        items = [{'deviceId': 'dev-%d-%d' % (page, i), 'deviceState': 'Failed'} for i in range(5000)]
+        return Answer(200, {'value': items, 'nextLink': SEED + 'flood-devices/devicestates?page=%d' % (page + 1)})
+    if dep == 'flood-devices':
+        return Answer(200, dict(NOT_CANCELED, deploymentId=dep))
     if path.startswith(GA):
         return ga_service(request)
     return Answer(404, {'type': 'about:blank', 'title': 'Not Found', 'status': 404, 'traceId': 't'})
@@ -78,6 +97,10 @@ def ga_service(request):
         if group == 'endless':
             page = int(parse_qs(query).get('page', ['0'])[0])
             return Answer(200, {'value': [], 'nextLink': '%s?api-version=2022-10-01&page=%d' % (base, page + 1)})
+    if group == 'no-subgroups' and path == base + '/d1':  # just created: not split by device class yet
+        return Answer(200, {'deploymentId': 'd1', 'groupId': group, 'deviceClassSubgroups': []})
+    if group == 'other-group' and path == base + '/d1':
+        return Answer(200, {'deploymentId': 'd1', 'groupId': 'not-' + group, 'deviceClassSubgroups': ['a' * 40]})
     if group == 'dotdot' and path == base + '/d1':
         return Answer(200, {'deploymentId': 'd1', 'groupId': group, 'deviceClassSubgroups': ['..', 'fine']})
     return Answer(404, {'type': 'about:blank', 'title': 'Not Found', 'status': 404, 'traceId': 't'})
@@ -297,3 +320,40 @@ def test_ids_with_invisible_or_format_characters_are_refused(runner, emulator, b
     play = runner.play([task('id', dict(runner.connection(), deployment_id=bad, state='canceled'))])
     assert play.result['msg'].startswith('deployment_id: must be 1 to 256 characters')
     assert emulator.journal == []
+
+
+def test_only_answers_about_what_was_asked_count_as_evidence(runner, emulator, hostile):
+    def seed(dep, state='canceled', **extra):
+        return task(dep, dict(connection(emulator, hostile), deployment_id=dep, state=state, **extra))
+    present = dict(update={'provider': 'Contoso', 'name': 'Gateway', 'version': '1'}, device_group='canary',
+                   start_date_time='2026-11-25T08:00:00Z')
+
+    def ga(name, group, **extra):
+        return task(name, dict(connection(emulator, hostile), group_id=group, deployment_id='d1', state='canceled',
+                               **extra))
+    play = runner.play([
+        seed('someone-else'), seed('someone-else-present', state='present', **present), seed('empty-200'),
+        seed('empty-200', state='absent'), seed('put-other', state='present', **present),
+        ga('no-subgroups', 'no-subgroups'), ga('no-subgroups-wait', 'no-subgroups', wait=True, wait_timeout=1,
+                                                wait_interval=0.3),
+        ga('other-group', 'other-group'),
+        task('flood-devices', dict(connection(emulator, hostile), deployment_id='flood-devices', device_state='any'),
+             module='adu_deployment_info'),
+    ])
+    assert 'Traceback' not in play.output and 'MODULE FAILURE' not in play.output, play.output
+    results = results_by_name(play)
+    assert [r['task'] for r in play.records if r['outcome'] != 'failed'] == [], results
+    msg = dict((name, r['msg']) for name, r in results.items())
+    assert ("the service answered a request about deployment id someone-else with a body that is about deployment "
+            "id 'someone-else-entirely'; not trusting it") in msg['someone-else']
+    assert 'is about deployment id' in msg['someone-else-present']
+    assert 'empty body where a deployment belongs' in msg['empty-200']
+    assert "does not show the deployment as declared" in msg['put-other']
+    assert results['put-other']['action_may_have_happened'] is True
+    assert 'has no device-class subgroups yet' in msg['no-subgroups'] and 'was not canceled' in msg['no-subgroups']
+    assert 'has no device-class subgroups after waiting 1 s' in msg['no-subgroups-wait']
+    assert "is about group id 'not-other-group'" in msg['other-group']
+    assert 'the service sent more than 50000 items or 64 MiB in 11 pages' in msg['flood-devices']
+    # Nothing was written on the strength of a wrong answer; the one PUT was sent once, never again.
+    assert hostile.seen('POST') == [] and hostile.seen('DELETE') == []
+    assert len(hostile.seen('PUT')) == 1
