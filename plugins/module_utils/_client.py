@@ -193,6 +193,7 @@ class HttpClient:
                         raise _failures().status_error(describe, method, url, resp.status_code, _error_of(resp),
                                                        safe_to_repeat, policy.gave_up() if policy.exhausted else None)
             if retry.new_slot:
+                self._hold_back(pace, time.time() + retry.wait, method, url, describe)
                 ticket = self._slot(pace, time.time() + retry.wait, method, url, describe, throttled=True)
             else:
                 policy.wait(retry)
@@ -212,7 +213,21 @@ class HttpClient:
             return self.send(method, url, headers=headers, data=data)
         finally:
             if pace and self.pacer is not None:
-                self.pacer.sent(pace, ticket)
+                try:
+                    self.pacer.sent(pace, ticket)
+                except (PrivateFileError, OSError):
+                    # The write went out: a fault in the bookkeeping must not hide that. Its slot keeps the
+                    # time it was taken, which the next window's margin covers.
+                    pass
+
+    def _hold_back(self, pace, until, method, url, describe):
+        """A 429 to a paced write: every task of the host waits out the same window (nothing was sent)."""
+        if self.pacer is None:
+            return
+        try:
+            self.pacer.throttled(pace, until)
+        except (PrivateFileError, OSError) as exc:
+            raise _failures().pacing_file_error(describe, method, url, exc)
 
     def _slot(self, pace, not_before, method, url, describe, throttled=False):
         """Wait for a write slot of `pace` (None: not a paced request); a timeout is an AduError."""

@@ -9,12 +9,18 @@ each other's free slots until some give up. Here every write of every task and f
 takes a ticket from one locked file: tickets are served in the order they were taken (nobody
 starves) and slot k+limit starts a window after slot k ended, so the service never sees more than
 its limit in any window.
+
+The file cannot stall the host: a ticket whose process is gone (killed while waiting) or that stopped
+waiting (interrupted) no longer counts; a slot time more than a window in the future is a clock that was
+set back, counted as now rather than obeyed; a 429 one task meets holds every task of the host back for
+that window, so forks do not walk into the same refusal one after the other.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import hashlib
 import os
 import time
@@ -59,7 +65,8 @@ class WritePacer:
             self.sleep(pause)
 
     def _check_deadline(self, when, operation):
-        if self.deadline is not None and when > self.deadline:
+        # A free slot now is always taken, so throttle_timeout 0 means "only if a slot is free now".
+        if self.deadline is not None and when > max(self.deadline, self.clock()):
             raise PacingTimeout(
                 'waited %.0f s for a %s slot of %s; the next free one is %.0f s away, past the time budget '
                 '(throttle_timeout)' % (self.waited, operation.replace('_', ' '), self.scope,
@@ -76,11 +83,19 @@ class WritePacer:
         with self.file.locked():
             data = self.file.load()
             tickets = self._live(data.get(key), self.clock())
-            when = self._earliest(tickets, not_before)
+            when = max(self._earliest(tickets, not_before), self._hold(data, key))
             self._check_deadline(when, operation)
-            tickets.append({'id': ticket, 't': when, 'nb': not_before})
+            # pid and w (waiting): a ticket whose process is gone before it took its slot is a ghost.
+            tickets.append({'id': ticket, 't': when, 'nb': not_before, 'pid': os.getpid(), 'w': True})
             data[key] = tickets
             self.file.save(data)
+        try:
+            return self._wait_for_slot(key, ticket, when, operation, not_before)
+        except BaseException:
+            self._withdraw(key, ticket)  # interrupted or timed out: the ticket no longer holds a place
+            raise
+
+    def _wait_for_slot(self, key, ticket, when, operation, not_before):
         while True:
             self._sleep_until(when)
             with self.file.locked():
@@ -91,23 +106,51 @@ class WritePacer:
                     return ticket
                 position = mine[0]
                 # Slots ahead may have ended later than planned (their answers took time): look again.
-                when = self._earliest(tickets[:position], tickets[position].get('nb', not_before))
+                when = max(self._earliest(tickets[:position], tickets[position].get('nb', not_before)),
+                           self._hold(data, key))
                 now = self.clock()
                 if when <= now:
-                    tickets[position]['t'] = now
+                    tickets[position].update(t=now, w=False)
                     data[key] = tickets
                     self.file.save(data)
                     return ticket
-                try:
-                    self._check_deadline(when, operation)
-                except PacingTimeout:
-                    del tickets[position]
-                    data[key] = tickets
-                    self.file.save(data)
-                    raise
+                self._check_deadline(when, operation)
                 tickets[position]['t'] = when
                 data[key] = tickets
                 self.file.save(data)
+
+    def _withdraw(self, key, ticket):
+        """Take a ticket that never got its slot out of the line (best effort: a ghost is dropped anyway)."""
+        try:
+            with self.file.locked():
+                data = self.file.load()
+                tickets = data.get(key)
+                if isinstance(tickets, list):
+                    data[key] = [t for t in tickets if not (isinstance(t, dict) and t.get('id') == ticket)]
+                    self.file.save(data)
+        except Exception:  # pylint: disable=broad-except  # the error on its way out matters more
+            pass
+
+    def throttled(self, operation, until):
+        """The service refused a write of operation (429): hold back every task of the host until `until`."""
+        if self.file is None:
+            return
+        key = self._key(operation)
+        with self.file.locked():
+            data = self.file.load()
+            holds = data.get('holds') if isinstance(data.get('holds'), dict) else {}
+            holds[key] = max(until, self._hold(data, key))
+            data['holds'] = holds
+            self.file.save(data)
+
+    def _hold(self, data, key):
+        """Until when a 429 holds writes of key back; a hold beyond two windows is a clock change, ignored."""
+        holds = data.get('holds') if isinstance(data.get('holds'), dict) else {}
+        until = holds.get(key)
+        now = self.clock()
+        if not isinstance(until, (int, float)) or until > now + 2 * self.window:
+            return 0.0
+        return until
 
     def sent(self, operation, ticket):
         """The write of this ticket has its answer: its slot counts from now (an upper bound of when the
@@ -124,11 +167,20 @@ class WritePacer:
                     return
 
     def _live(self, tickets, now):
-        """Tickets still counting: those of the last window and those waiting for their slot."""
-        if not isinstance(tickets, list):
-            return []
-        return [t for t in tickets if isinstance(t, dict) and isinstance(t.get('t'), (int, float))
-                and t['t'] > now - self.window - self.margin]
+        """Tickets still counting: slots taken in the last window, and tickets of live processes waiting for
+        theirs. A taken slot dated more than a window ahead is a clock set back: it counts as taken now."""
+        live = []
+        for ticket in tickets if isinstance(tickets, list) else []:
+            if not isinstance(ticket, dict) or not isinstance(ticket.get('t'), (int, float)):
+                continue
+            if ticket.get('w'):
+                if not _alive(ticket.get('pid')):
+                    continue  # its process died before it took its slot: no write was sent
+            elif ticket['t'] > now + self.window:
+                ticket = dict(ticket, t=now)
+            if ticket['t'] > now - self.window - self.margin:
+                live.append(ticket)
+        return live
 
     def _earliest(self, ahead, not_before):
         """The first time after not_before and after every ticket ahead (first come, first served)
@@ -138,3 +190,14 @@ class WritePacer:
         if len(times) >= self.limit:
             when = max(when, times[-self.limit] + self.window + self.margin)
         return when
+
+
+def _alive(pid):
+    """Whether a process of this host with that pid still runs (tickets without a pid: assume so)."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno != errno.ESRCH
+    return True

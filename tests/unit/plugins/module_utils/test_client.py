@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, Backoff, HttpClient, parse_retry_after
+from ansible_collections.adu.device_update.plugins.module_utils._errors import PrivateFileError
 from ansible_collections.adu.device_update.plugins.module_utils._failures import describe_transport_error, parse_error_body
 
 
@@ -280,13 +281,29 @@ class RecordingPacer:
     def sent(self, operation, ticket):
         self.calls.append(('sent', operation, ticket))
 
+    def throttled(self, operation, until):
+        self.calls.append(('throttled', operation, until > 0))
+
 
 def test_a_throttled_write_takes_a_new_slot_a_window_later_and_is_not_limited_by_retries():
     http, _waits = client([response(429)] * 3 + [response(200, {'isCanceled': True})], retries=1)
     http.pacer = RecordingPacer()
     http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False, pace='deployment_action')
-    assert [c[:2] for c in http.pacer.calls] == [('acquire', 'deployment_action'), ('sent', 'deployment_action')] * 4
+    assert [c[:2] for c in http.pacer.calls] == [('acquire', 'deployment_action'), ('sent', 'deployment_action')] + [
+        ('throttled', 'deployment_action'), ('acquire', 'deployment_action'), ('sent', 'deployment_action')] * 3
     assert [c[2] for c in http.pacer.calls if c[0] == 'acquire'] == [False, True, True, True]
+
+
+class BrokenBookkeeping(RecordingPacer):
+    def sent(self, operation, ticket):
+        raise PrivateFileError('write pacing directory /x can be read or written by other users')
+
+
+def test_a_fault_in_the_pacing_bookkeeping_after_a_write_never_hides_that_it_was_sent():
+    http, _waits = client([response(200, {'isCanceled': True})])
+    http.pacer = BrokenBookkeeping()
+    answer = http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False, pace='deployment_action')
+    assert answer.body == {'isCanceled': True}
 
 
 def test_secrets_are_masked_in_errors():

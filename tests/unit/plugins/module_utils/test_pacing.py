@@ -6,7 +6,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
+import subprocess
 
 import pytest
 
@@ -108,3 +110,62 @@ def test_the_pacing_file_is_private_and_refuses_a_shared_directory(tmp_path):
     os.chmod(str(directory), 0o755)
     with pytest.raises(Exception, match='other users'):
         pacer(tmp_path, clock).acquire('deployment_action')
+
+
+def _tickets(tmp_path):
+    with open(str(tmp_path / 'cache' / 'writes.json')) as handle:
+        return [t for k, v in json.load(handle).items() if k != 'holds' for t in v]
+
+
+def test_a_ticket_of_a_process_that_died_while_waiting_does_not_count(tmp_path):
+    """A task killed (SIGKILL) while waiting for its slot sent nothing: the next write is not held back by it."""
+    clock = Clock()
+    p = pacer(tmp_path, clock, limit=1, window=10.0)
+    p.sent('create', p.acquire('create'))
+    dead = subprocess.Popen(['true'])
+    dead.wait()
+    data_path = str(tmp_path / 'cache' / 'writes.json')
+    with open(data_path) as handle:
+        data = json.load(handle)
+    key = list(data)[0]
+    data[key].append({'id': 'ghost', 't': clock.now + 10.25, 'nb': clock.now, 'pid': dead.pid, 'w': True})
+    with open(data_path, 'w') as handle:
+        json.dump(data, handle)
+    pacer(tmp_path, clock, limit=1, window=10.0).acquire('create')
+    assert clock.now == pytest.approx(1010.1)  # one window after the last write, not two
+
+
+def test_an_interrupted_wait_gives_its_place_back(tmp_path):
+    clock = Clock()
+    pacer(tmp_path, clock, limit=1).acquire('create')
+
+    def interrupted(seconds):
+        raise KeyboardInterrupt
+    impatient = WritePacer(str(tmp_path / 'cache'), 'https://h/blue', limit=1, window=60.0, clock=clock,
+                           sleep=interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        impatient.acquire('create')
+    assert [t['id'] for t in _tickets(tmp_path)] != [] and all(not t.get('w') for t in _tickets(tmp_path))
+
+
+def test_slot_times_far_in_the_future_are_a_clock_change_not_obeyed(tmp_path):
+    clock = Clock(now=100000.0)
+    p = pacer(tmp_path, clock, limit=1, window=10.0)
+    p.sent('create', p.acquire('create'))
+    clock.now -= 7200  # the clock was set back two hours
+    pacer(tmp_path, clock, limit=1, window=10.0).acquire('create')
+    assert clock.now == pytest.approx(100000.0 - 7200 + 10.1)  # one window, not two hours
+
+
+def test_throttle_timeout_zero_takes_a_free_slot_now_and_only_that(tmp_path):
+    clock = Clock()
+    assert pacer(tmp_path, clock, limit=1, deadline=clock.now - 1).acquire('create') is not None
+    with pytest.raises(PacingTimeout):
+        pacer(tmp_path, clock, limit=1, deadline=clock.now).acquire('create')
+
+
+def test_a_429_one_task_met_holds_back_every_task_of_the_host(tmp_path):
+    clock = Clock()
+    pacer(tmp_path, clock).throttled('deployment_action', clock.now + 60)
+    pacer(tmp_path, clock).acquire('deployment_action')
+    assert clock.now == 1060.0
