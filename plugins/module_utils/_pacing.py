@@ -200,4 +200,8 @@ def _alive(pid):
         os.kill(pid, 0)
     except OSError as exc:
         return exc.errno != errno.ESRCH
-    return True
+    try:  # a killed process nobody reaped yet (a zombie) is gone all the same
+        with open('/proc/%d/stat' % pid, 'rb') as handle:
+            return handle.read().rpartition(b')')[2].split()[:1] != [b'Z']
+    except (IOError, OSError):
+        return True

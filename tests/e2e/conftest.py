@@ -76,8 +76,9 @@ class Runner:
         return opts
 
     def play(self, tasks, check=False, diff=False, verbosity=0, env=None, forks=None, hosts='localhost',
-             inventory=None, extra_args=()):
-        """Run a play of `tasks` (a list of task dicts, or YAML text) and return a PlayResult."""
+             inventory=None, extra_args=(), background=False):
+        """Run a play of `tasks` (a list of task dicts, or YAML text) and return a PlayResult (background:
+        start it and return its Popen)."""
         self.count += 1
         if not isinstance(tasks, str):
             tasks = json.dumps(tasks)
@@ -125,6 +126,9 @@ class Runner:
             'XDG_CACHE_HOME': str(self.tmp_path / 'cache'),
         })
         run_env.update(env or {})
+        if background:  # the caller waits for it, or kills it
+            return subprocess.Popen(cmd, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
         proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, timeout=600, check=False)
         records = []
         if record.exists():
