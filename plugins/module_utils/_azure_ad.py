@@ -33,6 +33,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._token_cache imp
 )
 
 SCOPE = 'https://api.adu.microsoft.com/.default'
+# How often a task waiting for another task's token looks at the cache.
+LEASE_POLL = 0.05
 RESOURCE = 'https://api.adu.microsoft.com'
 _PEM_KEY = re.compile(r'-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----.+?-----END (?:[A-Z]+ )*PRIVATE KEY-----', re.S)
 _PEM_CERT = re.compile(r'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', re.S)
@@ -89,7 +91,9 @@ class AzureAdCredential(Credential):
     def __init__(self, params):
         self.params = params
         self.authority_host = validate_authority_host(params.get('authority_host') or PUBLIC_AUTHORITY_HOST)
-        self.cache = TokenCache(params.get('token_cache_path')) if params.get('token_cache', True) else None
+        # The lock is held for milliseconds; waiting longer than one request's timeout means a stopped holder.
+        self.cache = TokenCache(params.get('token_cache_path'), lock_timeout=params.get('timeout') or None) \
+            if params.get('token_cache', True) else None
         self._token = None
 
     def identity(self):
@@ -116,20 +120,38 @@ class AzureAdCredential(Credential):
         if self.cache is None:
             self._token = self.acquire(http)[0]
             return self._token
-        key = cache_key(*self.identity())
         try:
-            with self.cache.locked():
-                if force_refresh:
-                    self.cache.drop(key)
-                else:
-                    self._token = self.cache.get(key)
-                if self._token is None:
-                    self._token, expires_on = self.acquire(http)
-                    self.cache.put(key, self._token, expires_on)
+            self._token = self._through_cache(http, cache_key(*self.identity()), force_refresh)
         except (OSError, IOError, TokenCacheError) as exc:
             raise AuthConfigError('token_cache_path: %s' % (exc if isinstance(exc, TokenCacheError) else
                                                             'cannot use %s (%s)' % (self.cache.path, exc)))
         return self._token
+
+    def _through_cache(self, http, key, force_refresh):
+        """The cached token, one another task is getting right now, or a new one. No lock is held while Azure AD
+        is asked; another task's lease is waited on for at most one request's timeout."""
+        give_up_waiting = time.time() + http.timeout
+        while True:
+            with self.cache.locked():
+                if force_refresh:
+                    self.cache.drop(key)
+                    force_refresh = False
+                token = self.cache.get(key)
+                if token is not None:
+                    return token
+                if self.cache.lease_holder(key) is None or time.time() >= give_up_waiting:
+                    self.cache.take_lease(key, time.time() + http.timeout * 2)
+                    break
+            time.sleep(LEASE_POLL)
+        try:
+            token, expires_on = self.acquire(http)
+        except BaseException:
+            with self.cache.locked():
+                self.cache.drop_lease(key)
+            raise
+        with self.cache.locked():
+            self.cache.put(key, token, expires_on)
+        return token
 
     def invalidate(self):
         self._token = None

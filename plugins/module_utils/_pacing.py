@@ -20,14 +20,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
 import hashlib
 import os
 import time
 import uuid
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import PacingTimeout
-from ansible_collections.adu.device_update.plugins.module_utils._private_file import PrivateJsonFile
+from ansible_collections.adu.device_update.plugins.module_utils._private_file import (
+    LOCK_TIMEOUT,
+    PrivateJsonFile,
+    process_alive,
+)
 
 PACING_FILE_NAME = 'writes.json'
 # A little room between windows for clocks and queues between this host and the service.
@@ -45,7 +48,10 @@ class WritePacer:
 
     def __init__(self, directory, scope, limit, window, deadline=None,
                  clock=time.time, sleep=time.sleep):
-        self.file = PrivateJsonFile(os.path.join(directory, PACING_FILE_NAME), 'write pacing') if limit else None
+        # The lock is held for milliseconds: waiting for it past the task's budget means a stopped holder.
+        lock_timeout = LOCK_TIMEOUT if deadline is None else max(1.0, min(LOCK_TIMEOUT, deadline - clock()))
+        self.file = PrivateJsonFile(os.path.join(directory, PACING_FILE_NAME), 'write pacing',
+                                    lock_timeout=lock_timeout) if limit else None
         self.scope = scope
         self.limit = limit
         self.window = window
@@ -174,7 +180,7 @@ class WritePacer:
             if not isinstance(ticket, dict) or not isinstance(ticket.get('t'), (int, float)):
                 continue
             if ticket.get('w'):
-                if not _alive(ticket.get('pid')):
+                if not process_alive(ticket.get('pid')):
                     continue  # its process died before it took its slot: no write was sent
             elif ticket['t'] > now + self.window:
                 ticket = dict(ticket, t=now)
@@ -191,17 +197,3 @@ class WritePacer:
             when = max(when, times[-self.limit] + self.window + self.margin)
         return when
 
-
-def _alive(pid):
-    """Whether a process of this host with that pid still runs (tickets without a pid: assume so)."""
-    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno != errno.ESRCH
-    try:  # a killed process nobody reaped yet (a zombie) is gone all the same
-        with open('/proc/%d/stat' % pid, 'rb') as handle:
-            return handle.read().rpartition(b')')[2].split()[:1] != [b'Z']
-    except (IOError, OSError):
-        return True

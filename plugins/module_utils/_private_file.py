@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import errno
 import json
 import os
 import stat
@@ -139,3 +140,18 @@ class PrivateJsonFile:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def process_alive(pid):
+    """Whether a process of this host with that pid still runs (tickets without a pid: assume so)."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno != errno.ESRCH
+    try:  # a killed process nobody reaped yet (a zombie) is gone all the same
+        with open('/proc/%d/stat' % pid, 'rb') as handle:
+            return handle.read().rpartition(b')')[2].split()[:1] != [b'Z']
+    except (IOError, OSError):
+        return True
