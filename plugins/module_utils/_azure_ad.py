@@ -33,6 +33,10 @@ from ansible_collections.adu.device_update.plugins.module_utils._token_cache imp
 )
 
 SCOPE = 'https://api.adu.microsoft.com/.default'
+# Token request fields that prove the client: never shown, in any form.
+SECRET_FORM_FIELDS = ('client_secret', 'client_assertion', 'assertion', 'refresh_token', 'password')
+# Azure AD's answers that say the credentials themselves are wrong (not a passing fault).
+REJECTED_CREDENTIALS = ('invalid_client', 'unauthorized_client', 'invalid_grant', 'unsupported_grant_type')
 # How often a task waiting for another task's token looks at the cache.
 LEASE_POLL = 0.05
 RESOURCE = 'https://api.adu.microsoft.com'
@@ -73,6 +77,12 @@ class _MsalTransport:
         return url
 
     def post(self, url, params=None, data=None, headers=None, **kwargs):  # pylint: disable=unused-argument
+        if isinstance(data, dict):
+            # What proves the client (a signed assertion replayable for minutes, the secret) is masked in
+            # whatever the authority echoes of it.
+            for field in SECRET_FORM_FIELDS:
+                value = data.get(field)
+                self._http.redactor.add(value.decode('ascii', 'replace') if isinstance(value, bytes) else value)
         return self._http.send('POST', self._checked(url), headers=headers, data=data, params=params,
                                retry_throttled=True)
 
@@ -156,17 +166,21 @@ class AzureAdCredential(Credential):
     def invalidate(self):
         self._token = None
 
-    def _result(self, result):
+    def _result(self, result, redactor):
         """(token, expires_on) from an msal result dict, or an AduError saying what Azure AD said."""
         if 'access_token' in result:
             return result['access_token'], time.time() + int(result.get('expires_in') or 0)
-        raise AduError(
+        # Masked before it is cut: a cut would leave the prefix of an echoed secret no longer recognisable.
+        said = redactor.scrub((result.get('error_description') or '').split('\n')[0][:100000])[:300]
+        error = AduError(
             'Azure AD refused a token (auth_method %s, client_id %s, tenant %s): %s: %s; check the %s' % (
                 self.name, self.params.get('client_id'), self.params.get('tenant_id'), result.get('error'),
-                (result.get('error_description') or '').split('\n')[0][:300], ', '.join(self.required)),
+                said, ', '.join(self.required)),
             error={'code': result.get('error'), 'message': result.get('error_description'),
                    'trace_id': result.get('correlation_id')},
             url=self.authority_host)
+        error.credentials_rejected = result.get('error') in REJECTED_CREDENTIALS
+        raise error
 
     def _call_msal(self, http, request):
         try:
@@ -198,7 +212,7 @@ class ConfidentialClientCredential(AzureAdCredential):
                 # the authority is the user's choice, so only its own OIDC metadata is read.
                 instance_discovery=False, token_cache=None)
             return app.acquire_token_for_client(scopes=[SCOPE])
-        return self._result(self._call_msal(http, request))
+        return self._result(self._call_msal(http, request), http.redactor)
 
 
 class ClientSecretCredential(ConfidentialClientCredential):
@@ -270,7 +284,7 @@ class ManagedIdentityCredential(AzureAdCredential):
                         else msal.SystemAssignedManagedIdentity())
             client = msal.ManagedIdentityClient(identity, http_client=transport, token_cache=None)
             return client.acquire_token_for_client(resource=RESOURCE)
-        return self._result(self._call_msal(http, request))
+        return self._result(self._call_msal(http, request), http.redactor)
 
 
 AZURE_AD_SOURCES = dict((source.name, source) for source in (

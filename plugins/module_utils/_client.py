@@ -134,7 +134,7 @@ class HttpClient:
         while True:
             self.request_count += 1
             deadline = time.time() + self.timeout
-            with _deadline_alarm(self.timeout):
+            with _deadline_alarm(self.timeout, self.session):
                 resp = self.session.request(method, url, headers=headers, data=data, params=params, stream=True,
                                             timeout=self.timeout, verify=self.verify, allow_redirects=False)
                 _read_body(resp, deadline, self.timeout)
@@ -274,15 +274,21 @@ class _BodyError(Exception):
 
 
 @contextlib.contextmanager
-def _deadline_alarm(seconds):
+def _deadline_alarm(seconds, session=None):
     """Interrupt a request still blocked after `seconds`, wherever it is: connecting, reading headers
     dripped a byte at a time, or the body. Socket timeouts bound each read, not the whole answer.
 
-    Only in a main thread (a module's process), where SIGALRM is delivered; elsewhere (the event
-    source's executor) the body's deadline of _read_body and the per-read timeout apply.
+    In a main thread (a module's process) by SIGALRM; elsewhere (the event source's executor), where no
+    signal is delivered, by a timer that shuts the session's sockets down (_watchdog).
     """
     if not hasattr(signal, 'setitimer') or threading.current_thread() is not threading.main_thread():
-        yield
+        if session is None:
+            yield
+            return
+        # Imported here: only the event source's threads need it, never a module's task.
+        from ansible_collections.adu.device_update.plugins.module_utils._watchdog import watchdog  # pylint: disable=import-outside-toplevel
+        with watchdog(session, seconds, lambda: _BodyError('no whole answer within %s s' % seconds)):
+            yield
         return
 
     def expire(signum, frame):  # pylint: disable=unused-argument

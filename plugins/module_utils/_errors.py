@@ -13,6 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
+
+# The longest msg a failed task returns; a subgroup-by-subgroup account of a large group fits.
+RESULT_MESSAGE_LIMIT = 8000
+
 
 class AduError(Exception):
     """A failure, with everything a person needs to act on it.
@@ -24,6 +29,8 @@ class AduError(Exception):
 
     # Whether the result carries status_code, error and url (a call), or only msg (a refusal).
     call_keys = True
+    # Azure AD rejected the credentials themselves (a wrong secret, an unknown client): asking again cannot help.
+    credentials_rejected = False
 
     def __init__(self, message, status_code=None, error=None, url=None, method=None, action_unknown=False,
                  result=None):
@@ -51,11 +58,12 @@ class AduError(Exception):
         return self
 
     def to_result(self):
-        """What fail_json returns: msg and, for a failed call, status_code, error and url."""
+        """What fail_json returns: msg and, for a failed call, status_code, error and url. Every text the service
+        may have supplied is escaped and cut here, in one place, whatever built the message."""
         result = dict(self.result or {})
-        result['msg'] = self.message
+        result['msg'] = shown(self.message, RESULT_MESSAGE_LIMIT)
         if self.call_keys:
-            result.update(status_code=self.status_code, error=self.error, url=self.url)
+            result.update(status_code=self.status_code, error=_shown_error(self.error), url=shown(self.url, 2000))
             if self.method:
                 result['method'] = self.method
         if self.action_unknown:
@@ -64,10 +72,15 @@ class AduError(Exception):
 
     def entry(self):
         """What one failed item of many (a subgroup) returns under its error key."""
-        entry = dict(self.error or {}, msg=self.message, status_code=self.status_code)
+        entry = dict(_shown_error(self.error), msg=shown(self.message, RESULT_MESSAGE_LIMIT), status_code=self.status_code)
         if self.action_unknown:
             entry['action_may_have_happened'] = True
         return entry
+
+
+def _shown_error(error):
+    """The error's fields (code, message, trace_id, ...) as they may be shown: strings escaped and cut."""
+    return dict((k, shown(v) if isinstance(v, str) else v) for k, v in (error or {}).items())
 
 
 class Refusal(AduError):

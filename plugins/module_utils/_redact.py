@@ -14,21 +14,30 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import unicodedata
+
+from urllib.parse import quote, quote_plus
 
 MASK = '********'
 # Shorter values are not masked: masking "ab" would shred every message while hiding nothing.
 MIN_SECRET_LENGTH = 6
 # How much of a message from the service is shown; the rest is cut (a 5 MB message is no message).
 MESSAGE_LIMIT = 500
+_PERCENT = re.compile('%[0-9A-F]{2}')
 
 
 def _forms(value):
-    """The ways a secret can come back: raw, trimmed, JSON- or repr-escaped, white space folded, per line."""
+    """The ways a secret can come back: raw, trimmed, JSON- or repr-escaped, white space folded, per line,
+    and as a form or a URL would carry it (an authority echoing its request body: `+ / =` percent-encoded,
+    a space as + or %20)."""
     forms = {value, value.strip(), ' '.join(value.split())}
     forms.add(json.dumps(value)[1:-1])
     forms.add(repr(value)[1:-1])
     forms.update(line.strip() for line in value.splitlines())
+    for form in list(forms):
+        for encoded in (quote_plus(form), quote(form, safe=''), quote(form)):
+            forms.update((encoded, _PERCENT.sub(lambda m: m.group().lower(), encoded)))
     return set(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
 
 

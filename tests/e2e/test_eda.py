@@ -50,7 +50,7 @@ def rollouts(emulator, failing_steps):
                                                               'devicesCompletedSucceededCount': 10}}]})
 
 
-def run_rulebook(emulator, installed, tmp_path, polls=10, threshold=10):
+def run_rulebook(emulator, installed, tmp_path, polls=10, threshold=10, secret=CLIENT_SECRET):
     rulebook = installed / 'ansible_collections' / 'adu' / 'device_update' / 'extensions' / 'eda' / 'rulebooks' / \
         'stop_failing_rollout.yml'
     (tmp_path / 'vars.yml').write_text(json.dumps({
@@ -59,7 +59,7 @@ def run_rulebook(emulator, installed, tmp_path, polls=10, threshold=10):
     # The documented inventory, as installed: it runs the module with the Python of ansible-playbook.
     inventory = installed / 'ansible_collections' / 'adu' / 'device_update' / 'extensions' / 'eda' / 'inventory.yml'
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('AZURE_', 'ANSIBLE_', 'PYTHONPATH')))
-    env.update(AZURE_TENANT_ID=TENANT_ID, AZURE_CLIENT_ID=CLIENT_ID, AZURE_CLIENT_SECRET=CLIENT_SECRET,
+    env.update(AZURE_TENANT_ID=TENANT_ID, AZURE_CLIENT_ID=CLIENT_ID, AZURE_CLIENT_SECRET=secret,
                AZURE_AUTHORITY_HOST=emulator.url, ANSIBLE_COLLECTIONS_PATH=str(installed),
                XDG_CACHE_HOME=str(tmp_path / 'cache'), ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
                ANSIBLE_LOCALHOST_WARNING='false')
@@ -138,3 +138,13 @@ def test_rejected_credentials_end_the_source_with_one_message(emulator, installe
     assert proc.returncode != 0
     assert 'HTTP 403' in output and 'Device Update Deployments Administrator' in output
     assert len(emulator.requests('ga_list')) == 1 and emulator.requests('ga_cancel') == []
+
+
+def test_a_secret_azure_ad_rejects_ends_the_source_instead_of_retrying_forever(emulator, installed, tmp_path):
+    rollouts(emulator, [])
+    proc = run_rulebook(emulator, installed, tmp_path, polls=0, secret='not-the-secret-at-all')
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'Azure AD refused a token' in output and 'invalid_client' in output
+    assert len(emulator.requests('token')) == 1 and emulator.requests('ga_list') == []
+    assert 'not-the-secret-at-all' not in output

@@ -14,7 +14,7 @@ __metaclass__ = type
 import json
 import os
 import time
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote_plus
 
 import pytest
 
@@ -357,3 +357,33 @@ def test_only_answers_about_what_was_asked_count_as_evidence(runner, emulator, h
     # Nothing was written on the strength of a wrong answer; the one PUT was sent once, never again.
     assert hostile.seen('POST') == [] and hostile.seen('DELETE') == []
     assert len(hostile.seen('PUT')) == 1
+
+
+def test_assertions_and_form_encoded_secrets_echoed_by_the_authority_are_masked(runner, emulator, tmp_path):
+    from test_auth import make_certificate  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
+    key, cert = make_certificate()
+    pem = tmp_path / 'sp.pem'
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    secret = 'a+b/c=d e&f-secret'
+    server = HostileServer(emulator.ssl_context, authority(lambda form: 'AADSTS7000215: you sent %s %s; %s' % (
+        quote_plus(form.get('client_secret') or ''), form.get('client_assertion') or '', 'x' * (5 * 1024 * 1024)))
+    ).start()
+    try:
+        common = dict(endpoint=emulator.url, ca_path=emulator.ca_path, instance='blue', authority_host=server.url,
+                      tenant_id=TENANT_ID, client_id=CLIENT_ID, deployment_id='d', state='canceled', retries=0)
+        play = runner.play([task('secret', dict(common, client_secret=secret)),
+                            task('certificate', dict(common, client_certificate_path=str(pem)))], verbosity=4)
+    finally:
+        server.stop()
+    sent = [parse_qs(r['body']) for r in server.seen('POST')]
+    assertion = sent[1]['client_assertion'][0]
+    assert len(assertion) > 100 and sent[0]['client_secret'] == [secret]
+    for form in (quote_plus(secret), assertion, assertion[:200]):
+        assert form not in play.output and form not in json.dumps(play.records), form
+    results = results_by_name(play)
+    for name in ('secret', 'certificate'):
+        assert '********' in results[name]['msg']
+        # A 5 MB description is cut everywhere in the result, not only in msg.
+        assert len(json.dumps(results[name]['error'])) < 2000 and '(cut)' in results[name]['error']['message']

@@ -173,6 +173,14 @@ def test_rejected_credentials_end_the_source_with_one_clear_message_and_no_secre
     assert 'HTTP 401' in str(err.value) and 'tok-secret-123' not in str(err.value)
 
 
+def test_credentials_azure_ad_rejects_end_the_source_rather_than_retry_forever():
+    refused = AduError('Azure AD refused a token (auth_method client_secret, ...): invalid_client: AADSTS7000215')
+    refused.credentials_rejected = True
+    with pytest.raises(Exception) as err:
+        run_source([refused, [event(1)]])
+    assert type(err.value).__name__ == 'SourceError' and 'invalid_client' in str(err.value)
+
+
 def test_events_never_carry_a_secret():
     leaky = {'adu': {'deployment_id': 'tok-secret-123', 'changed': []}}
     events, _pauses = run_source([[leaky]], redactor=Redactor(['tok-secret-123']))
@@ -190,6 +198,12 @@ def test_events_never_carry_a_secret():
      'deployment_ids: must be 1 to 256 characters'),
     ({'endpoint': 'http://example.com', 'instance': 'blue', 'group_id': 'g', 'access_token': 't'},
      'endpoint: plain http:// is only allowed to a loopback host'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'group_id': 'g', 'access_token': 't', 'interval': 1e400},
+     'interval: must be between 0.1 and 86400'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'group_id': 'g', 'access_token': 't',
+      'max_polls': 10 ** 30}, 'max_polls: must be between 0 and'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'access_token': 't', 'deployment_ids': ['..']},
+     'deployment_ids: must be 1 to 256 characters'),
 ])
 def test_bad_options_end_the_source_before_any_request(args, expected):
     module = runpy.run_path(SOURCE)

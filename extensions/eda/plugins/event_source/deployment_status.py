@@ -166,7 +166,8 @@ async def main(queue, args):
             events = await loop.run_in_executor(None, watcher.poll)
         except AduError as exc:
             message = redactor.scrub(exc.message)
-            if exc.status_code in (401, 403) or not exc.call_keys:  # rejected credentials, refused options
+            if exc.status_code in (401, 403) or not exc.call_keys or exc.credentials_rejected:
+                # Rejected credentials (by the service or by Azure AD) and refused options: no retry can help.
                 raise SourceError(message)
             failures += 1
             pause = _pause_after(exc, failures, params)

@@ -10,6 +10,7 @@ __metaclass__ = type
 import email.utils
 import json
 import socket
+import threading
 import time
 
 import pytest
@@ -312,3 +313,53 @@ def test_secrets_are_masked_in_errors():
     with pytest.raises(AduError) as err:
         http.request('GET', 'https://h/x', 'reading')
     assert 'token-1' not in err.value.message and '********' in err.value.message
+
+
+@pytest.fixture
+def dripping_server():
+    """A server that sends its headers one byte every 0.1 s, forever."""
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(4)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _address = server.accept()
+            except OSError:
+                return
+            try:
+                conn.recv(65536)
+                conn.sendall(b'HTTP/1.1 200 OK\r\n')
+                while not stop.is_set():
+                    conn.sendall(b'X')
+                    time.sleep(0.1)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % server.getsockname()[1]
+    stop.set()
+    server.close()
+
+
+def test_dripped_headers_end_at_the_deadline_also_in_a_thread(dripping_server):
+    """The event source reads in executor threads, where no SIGALRM comes: a timer cuts the connection."""
+    outcome = {}
+
+    def read():
+        http = HttpClient(retries=0, timeout=1.0)
+        start = time.time()
+        try:
+            http.request('GET', dripping_server + '/x', 'reading x')
+        except AduError as exc:
+            outcome['msg'] = exc.message
+        outcome['took'] = time.time() - start
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join(15)
+    assert not worker.is_alive(), 'the request was still blocked after 15 s'
+    assert 'no whole answer within 1.0 s' in outcome['msg'] and outcome['took'] < 3
