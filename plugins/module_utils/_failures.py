@@ -29,7 +29,8 @@ def _trace_id(headers, body):
     for key in ('traceId', 'traceid', 'trace_id'):
         if isinstance(body, dict) and body.get(key):
             return str(body[key])
-    for header in ('x-ms-correlation-request-id', 'traceparent', 'x-ms-request-id', 'apim-request-id'):
+    # traceparent is what the real service sends (no recorded answer carries an x-ms-* header).
+    for header in ('traceparent', 'x-ms-correlation-request-id', 'x-ms-request-id', 'apim-request-id'):
         if headers.get(header):
             return headers[header]
     return None

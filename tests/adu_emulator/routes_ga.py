@@ -11,9 +11,9 @@ import json
 from urllib.parse import quote, unquote
 
 GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
-ROUTES = ('ga_list', 'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status', 'ga_cancel',
+ROUTES = ('ga_list', 'ga_subgroups', 'ga_subgroup', 'ga_subgroup_deployments', 'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status', 'ga_cancel',
           'ga_retry', 'ga_create', 'ga_delete', 'ga_delete_subgroup', 'ga_device_states')
-THROTTLE_KINDS = {'ga_list': 'read', 'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
+THROTTLE_KINDS = {'ga_list': 'read', 'ga_subgroups': 'read', 'ga_subgroup': 'read', 'ga_subgroup_deployments': 'read', 'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
                   'ga_subgroup_status': 'read', 'ga_device_states': 'read', 'ga_cancel': 'action',
                   'ga_retry': 'action', 'ga_create': 'create', 'ga_delete': 'delete', 'ga_delete_subgroup': 'delete'}
 
@@ -51,6 +51,30 @@ class GaRoutes:
                     p['instance'], p['group_id'], query['api-version'][0], start + page_size)
             return page
         return self._ga_call(params, query, entry, fault, read)
+
+    def _ga_page(self, items, query, path):
+        """One page of a GA listing; nextLink is relative and keeps the api-version."""
+        if items is None:
+            return None
+        return self._page(items, query, '%s?api-version=%s&' % (path, query['api-version'][0]))
+
+    def _route_ga_subgroups(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: self._ga_page(
+            store.ga_subgroups(p['instance'], p['group_id']), query,
+            '/deviceUpdate/%s/management/groups/%s/deviceClassSubgroups' % (p['instance'], p['group_id'])))
+
+    def _route_ga_subgroup(self, params, body, query, entry, fault):
+        def read(store, p):
+            found = [s for s in store.ga_subgroups(p['instance'], p['group_id']) or []
+                     if s['deviceClassId'] == p['device_class_id']]
+            return found[0] if found else None
+        return self._ga_call(params, query, entry, fault, read)
+
+    def _route_ga_subgroup_deployments(self, params, body, query, entry, fault):
+        return self._ga_call(params, query, entry, fault, lambda store, p: self._ga_page(
+            store.ga_deployments(p['instance'], p['group_id'], p['device_class_id']), query,
+            '/deviceUpdate/%s/management/groups/%s/deviceClassSubgroups/%s/deployments' % (
+                p['instance'], p['group_id'], p['device_class_id'])))
 
     def _route_ga_get_deployment(self, params, body, query, entry, fault):
         return self._ga_call(params, query, entry, fault, lambda store, p: store.ga_deployment(
@@ -137,6 +161,14 @@ def _ga_route(method, segments):
             return ('ga_create' if method == 'PUT' else 'ga_delete'), params
         if n == 8 and segments[7] == 'status' and method == 'GET':
             return 'ga_group_status', params
+    elif segments[5] == 'deviceClassSubgroups' and n <= 8 and method == 'GET':
+        if n == 6:
+            return 'ga_subgroups', params
+        params['device_class_id'] = unquote(segments[6])
+        if n == 7:
+            return 'ga_subgroup', params
+        if segments[7] == 'deployments':
+            return 'ga_subgroup_deployments', params
     elif segments[5] == 'deviceClassSubgroups' and n >= 9 and segments[7] == 'deployments':
         raw_id, _colon, action = segments[8].rpartition(':') if method == 'POST' else (segments[8], '', '')
         params.update(device_class_id=unquote(segments[6]), deployment_id=unquote(raw_id), segments=n - 8)

@@ -10,16 +10,19 @@ __metaclass__ = type
 import json
 from urllib.parse import unquote
 
-ROUTES = ('get_deployment', 'get_status', 'cancel', 'retry', 'create', 'delete', 'device_states')
+ROUTES = ('list_deployments', 'get_deployment', 'get_status', 'cancel', 'retry', 'create', 'delete', 'device_states')
 # Which per-instance limit each route counts against: the documented limits are per operation
 # (ProcessSubgroupDeployment for cancel and retry, CreateOrUpdateDeployment, DeleteDeployment).
-THROTTLE_KINDS = {'get_deployment': 'read', 'get_status': 'read', 'device_states': 'read', 'cancel': 'action',
+THROTTLE_KINDS = {'list_deployments': 'read', 'get_deployment': 'read', 'get_status': 'read', 'device_states': 'read', 'cancel': 'action',
                   'retry': 'action', 'create': 'create', 'delete': 'delete'}
 
 
 def match(method, segments, query):
     """(route, params) of a seed API request, or None."""
     n = len(segments)
+    if n == 5 and method == 'GET' and segments[0] == 'deviceupdate' and segments[2:5] == ['v2', 'management',
+                                                                                          'deployments']:
+        return 'list_deployments', {'instance': unquote(segments[1])}
     if n < 6 or segments[0] != 'deviceupdate' or segments[2:5] != ['v2', 'management', 'deployments']:
         return None
     params = {'instance': unquote(segments[1]), 'deployment_id': unquote(segments[5]), 'segments': n - 5}
@@ -102,6 +105,13 @@ class SeedRoutes:
             entry['fault'] = fault.kind
             return self._apply_fault(fault) or self._send(200, b'')
         return self._send(200, b'')  # the recorded answer: 200 with an empty body
+
+    def _route_list_deployments(self, params, body, query, entry, fault):
+        if not self._authorized(entry):
+            return self._unauthorized()
+        items = self.emulator.store.deployments(params['instance'])
+        path = '/deviceupdate/%s/v2/management/deployments' % params['instance']
+        return self._answer(entry, fault, self._page(items, query, path + '?'))
 
     def _route_device_states(self, params, body, query, entry, fault):
         if not self._authorized(entry):

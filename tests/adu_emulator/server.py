@@ -14,6 +14,7 @@ __metaclass__ = type
 import collections
 import json
 import math
+import re
 import socket
 import ssl
 import sys
@@ -183,8 +184,12 @@ class _Server(ThreadingHTTPServer):
         ThreadingHTTPServer.finish_request(self, request, client_address)
 
 
-def _new_trace_id():
-    return '00-%s-%s-00' % (uuid.uuid4().hex, uuid.uuid4().hex[:16])
+def _new_trace_id(trace=None):
+    """A W3C traceparent: the trace id given (the client's), or a new one, with a new span id."""
+    return '00-%s-%s-00' % (trace or uuid.uuid4().hex, uuid.uuid4().hex[:16])
+
+
+_TRACEPARENT = re.compile(r'00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}')
 
 
 class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes, BaseHTTPRequestHandler):
@@ -212,15 +217,22 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
             self._entry = None
             self.emulator.record(entry)
 
+    def _trace(self):
+        """This request's trace id: the client's (traceparent it sent), else a new one; every answer carries it
+        in its traceparent and a 404 body in its traceId, as the service's do. No x-ms-* header: none is sent."""
+        if getattr(self, '_trace_id', None) is None:
+            sent = _TRACEPARENT.fullmatch((self.headers.get('traceparent') or '').strip())
+            self._trace_id = sent.group(1) if sent else uuid.uuid4().hex
+        return self._trace_id
+
     def _send(self, status, body=None, content_type='application/json; charset=utf-8', headers=None):
         payload = body if isinstance(body, bytes) else (b'' if body is None else json.dumps(body).encode('utf-8'))
         self._journal(status)
-        trace = _new_trace_id()
         self.send_response(status)
-        self.send_header('Content-Type', content_type)
+        if payload:  # an empty 200 or 204 carries no content type, as recorded
+            self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(len(payload)))
-        self.send_header('traceparent', trace)
-        self.send_header('x-ms-correlation-request-id', str(uuid.uuid4()))
+        self.send_header('traceparent', _new_trace_id(self._trace()))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
@@ -248,7 +260,7 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
 
     def _not_found(self):
         body = recorded_body('v2-deployment-not-found')
-        body['traceId'] = _new_trace_id()
+        body['traceId'] = _new_trace_id(self._trace())
         return self._send(404, body, 'application/problem+json; charset=utf-8')
 
     def _error(self, status, code, message, headers=None):
@@ -287,6 +299,7 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
         self._dispatch('DELETE')
 
     def _dispatch(self, method):
+        self._trace_id = None  # a kept-alive connection's next request has its own
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         body = self._read_body()

@@ -108,6 +108,14 @@ class Store:
             entry = self._entry(instance, deployment_id)
             return None if entry is None else self._render(instance, entry['deployment'])
 
+    def deployments(self, instance):
+        """Every deployment of the seed API in an instance (None when the instance is unknown)."""
+        with self.lock:
+            inst = self.instances.get(instance)
+            if inst is None:
+                return None
+            return [self._render(instance, e['deployment']) for e in inst['deployments'].values()]
+
     def get_status(self, instance, deployment_id):
         with self.lock:
             entry = self._entry(instance, deployment_id)
@@ -138,6 +146,10 @@ class Store:
             body = recorded_body('ga-2022-10-01-deployment-list-item')
             body.update(deployment)
             body['groupId'] = group_id
+            # As every GA body read since 2023: an undocumented internalId that clients must pass through.
+            body['update'] = copy.deepcopy(body.get('update') or {})
+            body['update'].setdefault('updateId', {}).setdefault('internalId', {'provider': 'internal-' + group_id,
+                                                                               'name': 'internal', 'version': 'internal'})
             body['deviceClassSubgroups'] = list(subgroups)
             inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}, 'groups': {}})
             entry = {'deployment': body, 'subgroups': {}}
@@ -158,10 +170,44 @@ class Store:
     def _ga(self, instance, group_id, deployment_id):
         return self.instances.get(instance, {}).get('groups', {}).get(group_id, {}).get(deployment_id)
 
-    def ga_deployments(self, instance, group_id):
+    def ga_deployments(self, instance, group_id, device_class_id=None):
+        """The deployments of a group, or of one of its device-class subgroups (None when unknown)."""
         with self.lock:
             group = self.instances.get(instance, {}).get('groups', {}).get(group_id)
-            return None if group is None else [copy.deepcopy(e['deployment']) for e in group.values()]
+            if group is None or device_class_id is not None and device_class_id not in self._classes(group_id, group):
+                return None
+            if device_class_id is None:
+                return [copy.deepcopy(e['deployment']) for e in group.values()]
+            return [copy.deepcopy(e['subgroups'][device_class_id]['deployment']) for e in group.values()
+                    if device_class_id in e['subgroups']]
+
+    def _classes(self, group_id, group):
+        """The device classes of a group: of its deployments' subgroups and of the seed's device_groups."""
+        classes = list((self.device_groups.get(group_id) or {}).get('device_classes') or {})
+        for entry in group.values():
+            classes.extend(c for c in entry['subgroups'] if c not in classes)
+        return classes
+
+    def ga_subgroups(self, instance, group_id):
+        """The device-class subgroups of a group as the service lists them (None when the group is unknown)."""
+        with self.lock:
+            group = self.instances.get(instance, {}).get('groups', {}).get(group_id)
+            if group is None:
+                return None
+            subgroups = []
+            for device_class_id in self._classes(group_id, group):
+                deployments = [e for e in group.values() if device_class_id in e['subgroups']]
+                latest = deployments[-1] if deployments else None
+                spec = (self.device_groups.get(group_id) or {}).get('device_classes', {}).get(device_class_id)
+                count = (spec or {}).get('totalDevices')
+                if count is None and latest is not None:
+                    count = latest['subgroups'][device_class_id]['status'].get('totalDevices', 0)
+                subgroup = {'groupId': group_id, 'deviceClassId': device_class_id,
+                            'createdDateTime': '2026-11-01T08:00:00.0000000+00:00', 'deviceCount': count or 0}
+                if latest is not None:
+                    subgroup['deploymentId'] = latest['deployment']['deploymentId']
+                subgroups.append(subgroup)
+            return subgroups
 
     def ga_deployment(self, instance, group_id, deployment_id, device_class_id=None):
         with self.lock:
@@ -240,8 +286,6 @@ class Store:
                         sub['status']['deploymentState'] = 'Inactive'
             body = dict(spec, startDateTime=_service_time(spec['startDateTime']), isCloudInitiatedRollback=False)
             body['update'] = copy.deepcopy(spec['update'])
-            # The service adds an undocumented internalId; clients must pass unknown fields through.
-            body['update'].setdefault('updateId', {})['internalId'] = {'provider': 'internal-' + group_id}
             if 'downloadSecurity' not in body and self.ga_default_download_security:
                 body['downloadSecurity'] = self.ga_default_download_security
             created = self.add_ga_deployment(instance, group_id, body, dict(
