@@ -17,7 +17,9 @@ attributes:
     description: Reads exactly as a real run does, sends no write (create, cancel, retry, delete), and reports the same RV(ignore:changed).
     support: full
   diff_mode:
-    description: Shows what the task changes, before and after: C(is_canceled) and C(is_retried) for a cancel or retry, what the deployment declares for a create or delete.
+    description:
+      - Shows what the task changes, before and after.
+      - C(is_canceled) and C(is_retried) for a cancel or retry; what the deployment declares for a create or delete.
     support: full
   action_group:
     description: Use C(group/adu.device_update.adu) in C(module_defaults) to set the connection and auth options once.

@@ -196,4 +196,3 @@ class WritePacer:
         if len(times) >= self.limit:
             when = max(when, times[-self.limit] + self.window + self.margin)
         return when
-

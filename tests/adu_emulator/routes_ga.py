@@ -11,9 +11,11 @@ import json
 from urllib.parse import quote, unquote
 
 GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
-ROUTES = ('ga_list', 'ga_subgroups', 'ga_subgroup', 'ga_subgroup_deployments', 'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status', 'ga_cancel',
+ROUTES = ('ga_list', 'ga_subgroups', 'ga_subgroup', 'ga_subgroup_deployments',
+          'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status', 'ga_cancel',
           'ga_retry', 'ga_create', 'ga_delete', 'ga_delete_subgroup', 'ga_device_states')
-THROTTLE_KINDS = {'ga_list': 'read', 'ga_subgroups': 'read', 'ga_subgroup': 'read', 'ga_subgroup_deployments': 'read', 'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
+THROTTLE_KINDS = {'ga_list': 'read', 'ga_subgroups': 'read', 'ga_subgroup': 'read', 'ga_subgroup_deployments': 'read',
+                  'ga_get_deployment': 'read', 'ga_group_status': 'read', 'ga_get_subgroup': 'read',
                   'ga_subgroup_status': 'read', 'ga_device_states': 'read', 'ga_cancel': 'action',
                   'ga_retry': 'action', 'ga_create': 'create', 'ga_delete': 'delete', 'ga_delete_subgroup': 'delete'}
 

@@ -148,8 +148,8 @@ class Store:
             body['groupId'] = group_id
             # As every GA body read since 2023: an undocumented internalId that clients must pass through.
             body['update'] = copy.deepcopy(body.get('update') or {})
-            body['update'].setdefault('updateId', {}).setdefault('internalId', {'provider': 'internal-' + group_id,
-                                                                               'name': 'internal', 'version': 'internal'})
+            internal = {'provider': 'internal-' + group_id, 'name': 'internal', 'version': 'internal'}
+            body['update'].setdefault('updateId', {}).setdefault('internalId', internal)
             body['deviceClassSubgroups'] = list(subgroups)
             inst = self.instances.setdefault(instance, {'key_case': 'camel', 'deployments': {}, 'groups': {}})
             entry = {'deployment': body, 'subgroups': {}}

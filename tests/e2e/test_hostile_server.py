@@ -334,8 +334,8 @@ def test_only_answers_about_what_was_asked_count_as_evidence(runner, emulator, h
     play = runner.play([
         seed('someone-else'), seed('someone-else-present', state='present', **present), seed('empty-200'),
         seed('empty-200', state='absent'), seed('put-other', state='present', **present),
-        ga('no-subgroups', 'no-subgroups'), ga('no-subgroups-wait', 'no-subgroups', wait=True, wait_timeout=1,
-                                                wait_interval=0.3),
+        ga('no-subgroups', 'no-subgroups'),
+        ga('no-subgroups-wait', 'no-subgroups', wait=True, wait_timeout=1, wait_interval=0.3),
         ga('other-group', 'other-group'),
         task('flood-devices', dict(connection(emulator, hostile), deployment_id='flood-devices', device_state='any'),
              module='adu_deployment_info'),

@@ -15,7 +15,6 @@ import time
 
 import pytest
 
-from conftest import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from hostile import Answer, HostileServer
 
 FORKS = 6
