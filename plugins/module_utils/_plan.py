@@ -17,6 +17,10 @@ from ansible_collections.adu.device_update.plugins.module_utils._errors import P
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
 
 STATES = ('canceled', 'retried', 'present', 'absent')
+# Other spellings a task may give, and the state each means.
+STATE_ALIASES = {'cancelled': 'canceled'}
+# The state option's choices, each alias after the state it names.
+STATE_CHOICES = tuple(c for state in STATES for c in (state,) + tuple(a for a, s in STATE_ALIASES.items() if s == state))
 # ISO 8601 date and time with an offset, fractions of any length (the service sends 7 digits).
 _INSTANT = r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})'
 _DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)

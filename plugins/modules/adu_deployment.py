@@ -506,6 +506,7 @@ action_may_have_happened:
 from ansible_collections.adu.device_update.plugins.module_utils._errors import PartialFailure
 from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._plan import STATE_ALIASES, STATE_CHOICES
 from ansible_collections.adu.device_update.plugins.module_utils._service import Desired
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter
 
@@ -514,7 +515,7 @@ UPDATE_SPEC = dict(provider=dict(type='str'), name=dict(type='str'), version=dic
                    update_id=dict(type='dict'), friendly_name=dict(type='str'))
 ARGUMENT_SPEC = dict(
     deployment_id=dict(type='str', required=True),
-    state=dict(type='str', required=True, choices=['canceled', 'cancelled', 'retried', 'present', 'absent']),
+    state=dict(type='str', required=True, choices=list(STATE_CHOICES)),
     force=dict(type='bool', default=False),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=600),
@@ -536,7 +537,7 @@ ARGUMENT_SPEC = dict(
 def ensure_deployment(module):
     """Read, decide, act once (and wait when asked): the result of the task."""
     params = module.params
-    state = 'canceled' if params['state'] == 'cancelled' else params['state']
+    state = STATE_ALIASES.get(params['state'], params['state'])
     target = module.target()
     desired = Desired(target.check_deployment_id(params['deployment_id']), params['force'])
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
