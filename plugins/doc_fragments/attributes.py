@@ -43,3 +43,19 @@ attributes:
     membership:
       - adu.device_update.adu
 '''
+
+    # Modules that act on updates or log collections.
+    RESOURCE = r'''
+attributes:
+  check_mode:
+    description: Reads exactly as a real run does, sends no write (import, delete, log collection), and reports the same RV(ignore:changed).
+    support: full
+  diff_mode:
+    description: Shows the resource's id before and after (V({}) where there is none).
+    support: full
+  action_group:
+    description: Use C(group/adu.device_update.adu) in C(module_defaults) to set the connection and auth options once.
+    support: full
+    membership:
+      - adu.device_update.adu
+'''

@@ -30,3 +30,14 @@ options:
       - Defaults to V(2022-10-01).
     type: str
 '''
+
+    # The modules of the GA API only (updates, groups, log collections): api_version alone.
+    GA_API = r'''
+options:
+  api_version:
+    description:
+      - The C(api-version) of the GA API sent with every request, V(2022-10-01) or V(2026-06-01).
+      - Defaults to V(2022-10-01).
+    type: str
+    version_added: 1.2.0
+'''

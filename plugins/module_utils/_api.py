@@ -78,13 +78,13 @@ class Api:
                 return None
             raise
 
-    def _pages(self, url, describe, missing, what):
+    def _pages(self, url, describe, missing, what, pace=None):
         """The items of every page, following nextLink: same scheme, host and port as the service,
         never a URL seen before, at most MAX_PAGES pages."""
         items, seen, received = [], set(), 0
         while url:
             seen.add(url)
-            response = self._response('GET', url, describe, missing)
+            response = self._response('GET', url, describe, missing, pace=pace)
             page_values, next_link = page_items(response.body, what)
             items.extend(page_values)
             received += response.size
@@ -147,10 +147,11 @@ class PreviewApi(Api):
             self.deployment_url(deployment_id) + '/devicestates', 'reading ' + what, name, what)]
 
 
-def follow_link(base_url, link, describe):
-    """An absolute nextLink, only when it points at the service itself (scheme, host and port)."""
-    url = urljoin(base_url + '/', link)
-    if origin_of(url) is None or origin_of(url) != origin_of(base_url):
-        raise AduError('%s: the service sent a nextLink to another place (%s); not following it with the bearer '
-                       'token' % (describe, shown(link, 200)))
+def follow_link(base_url, link, describe, what='a nextLink'):
+    """A link the service sent (nextLink, Operation-Location), absolute, only when it points at the service
+    itself (scheme, host and port): a relative one is resolved against the validated endpoint."""
+    url = urljoin(base_url + '/', link) if isinstance(link, str) else None
+    if url is None or origin_of(url) is None or origin_of(url) != origin_of(base_url):
+        raise AduError('%s: the service sent %s to another place (%s); not following it with the bearer '
+                       'token' % (describe, what, shown(link if isinstance(link, str) else repr(link), 200)))
     return url

@@ -38,6 +38,10 @@ from ansible_collections.adu.device_update.plugins.module_utils._redact import R
 # The service's write limit: 6 calls a window of 60 s per instance and operation (see _pacing).
 DEFAULT_WRITE_LIMIT = 6
 DEFAULT_WRITE_WINDOW = 60.0
+# The service's other budgets per instance and minute (a window of write_rate_window, scaled with it): every
+# call of the update APIs, listing import operations, and reads of groups, best updates and compliance.
+READ_BUDGETS = {'update_api': 510, 'update_operations_list': 50, 'group_read': 30, 'best_updates_read': 30,
+                'compliance_read': 30}
 # Accepted ranges of the pacing options.
 WRITE_RATE_LIMIT_RANGE = (0, 1000)
 WRITE_RATE_WINDOW_RANGE = (0.1, 3600.0)
@@ -186,4 +190,4 @@ class Connection:
         from ansible_collections.adu.device_update.plugins.module_utils._token_cache import default_cache_path  # pylint: disable=import-outside-toplevel
         directory = os.path.dirname(os.path.abspath(params['token_cache_path'] or default_cache_path()))
         return WritePacer(directory, '%s/%s' % (self.base_url, self.instance), limit=params['write_rate_limit'],
-                          window=params['write_rate_window'], deadline=deadline)
+                          window=params['write_rate_window'], deadline=deadline, limits=READ_BUDGETS)

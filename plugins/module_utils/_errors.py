@@ -155,3 +155,9 @@ class PacingTimeout(AduError):
 
 class PrivateFileError(AduError):
     """A private file (token cache, pacing file) or its directory cannot be used safely."""
+
+
+class OperationFailed(AduError):
+    """A long-running operation (an import, a delete) ended Failed: the result holds it and its error."""
+
+    call_keys = False

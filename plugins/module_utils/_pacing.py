@@ -47,13 +47,15 @@ class WritePacer:
     """
 
     def __init__(self, directory, scope, limit, window, deadline=None,
-                 clock=time.time, sleep=time.sleep):
+                 clock=time.time, sleep=time.sleep, limits=None):
         # The lock is held for milliseconds: waiting for it past the task's budget means a stopped holder.
         lock_timeout = LOCK_TIMEOUT if deadline is None else max(1.0, min(LOCK_TIMEOUT, deadline - clock()))
         self.file = PrivateJsonFile(os.path.join(directory, PACING_FILE_NAME), 'write pacing',
                                     lock_timeout=lock_timeout) if limit else None
         self.scope = scope
         self.limit = limit
+        # Budgets other than the writes' (update API and group reads): operation -> calls per window.
+        self.limits = dict(limits or {})
         self.window = window
         self.deadline = deadline
         self.margin = min(MAX_MARGIN, window * MARGIN_FRACTION)
@@ -89,7 +91,7 @@ class WritePacer:
         with self.file.locked():
             data = self.file.load()
             tickets = self._live(data.get(key), self.clock())
-            when = max(self._earliest(tickets, not_before), self._hold(data, key))
+            when = max(self._earliest(tickets, not_before, operation), self._hold(data, key))
             self._check_deadline(when, operation)
             # pid and w (waiting): a ticket whose process is gone before it took its slot is a ghost.
             tickets.append({'id': ticket, 't': when, 'nb': not_before, 'pid': os.getpid(), 'w': True})
@@ -112,7 +114,7 @@ class WritePacer:
                     return ticket
                 position = mine[0]
                 # Slots ahead may have ended later than planned (their answers took time): look again.
-                when = max(self._earliest(tickets[:position], tickets[position].get('nb', not_before)),
+                when = max(self._earliest(tickets[:position], tickets[position].get('nb', not_before), operation),
                            self._hold(data, key))
                 now = self.clock()
                 if when <= now:
@@ -188,11 +190,68 @@ class WritePacer:
                 live.append(ticket)
         return live
 
-    def _earliest(self, ahead, not_before):
+    def _earliest(self, ahead, not_before, operation):
         """The first time after not_before and after every ticket ahead (first come, first served)
-        at which fewer than `limit` of the tickets ahead fall in the window before it."""
+        at which fewer than the operation's limit of the tickets ahead fall in the window before it."""
+        limit = self.limits.get(operation, self.limit)
         times = sorted(t['t'] for t in ahead)
         when = max([not_before] + times[-1:])
-        if len(times) >= self.limit:
-            when = max(when, times[-self.limit] + self.window + self.margin)
+        if len(times) >= limit:
+            when = max(when, times[-limit] + self.window + self.margin)
         return when
+
+    # Running operations: the service runs at most a few imports and deletes of updates at once per instance.
+    def take_running(self, kind, limit, poll=1.0):
+        """Block until fewer than `limit` operations of `kind` run from this host; returns a slot for
+        release_running(). A slot whose process is gone no longer counts (a killed task frees its own)."""
+        if self.file is None:
+            return None
+        key, slot = self._key(kind), uuid.uuid4().hex
+        while True:
+            with self.file.locked():
+                data = self.file.load()
+                running = [s for s in data.get(key) or [] if isinstance(s, dict) and process_alive(s.get('pid'))]
+                if len(running) < limit:
+                    data[key] = running + [{'id': slot, 'pid': os.getpid(), 't': self.clock()}]
+                    self.file.save(data)
+                    return slot
+            now = self.clock()
+            if self.deadline is not None and now + poll > self.deadline:
+                raise PacingTimeout('waited %.0f s for one of the %d %s slots of %s, all taken by tasks of this host '
+                                    'still running (throttle_timeout)' % (self.waited, limit, kind.replace('_', ' '),
+                                                                          self.scope), self.waited)
+            self._sleep_until(now + poll)
+
+    def release_running(self, kind, slot):
+        """The operation of this slot ended, or the task stopped following it."""
+        if self.file is None or slot is None:
+            return
+        key = self._key(kind)
+        with self.file.locked():
+            data = self.file.load()
+            data[key] = [s for s in data.get(key) or [] if isinstance(s, dict) and s.get('id') != slot]
+            self.file.save(data)
+
+    def remember(self, what, value, keep=7 * 86400):
+        """Note value (an operation's location) under what (an update id) for tasks to come, `keep` seconds."""
+        if self.file is None:
+            return
+        with self.file.locked():
+            data = self.file.load()
+            notes = data.get('notes') if isinstance(data.get('notes'), dict) else {}
+            now = self.clock()
+            notes = dict((k, v) for k, v in notes.items() if isinstance(v, dict) and v.get('until', 0) > now)
+            notes[self._key(what)] = {'value': value, 'until': now + keep}
+            data['notes'] = notes
+            self.file.save(data)
+
+    def remembered(self, what):
+        """The value noted under what, or None."""
+        if self.file is None:
+            return None
+        with self.file.locked():
+            notes = self.file.load().get('notes')
+        note = notes.get(self._key(what)) if isinstance(notes, dict) else None
+        if isinstance(note, dict) and note.get('until', 0) > self.clock():
+            return note.get('value')
+        return None

@@ -24,13 +24,14 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import routes_aad, routes_ga, routes_seed
+from . import routes_aad, routes_ga, routes_seed, routes_updates
 from .store import Store, recorded_body
 
-ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + ('control', 'unknown')
+ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + routes_updates.ROUTES + ('control', 'unknown')
 GA_API_VERSIONS = routes_ga.GA_API_VERSIONS
 # Which per-instance limit each route counts against.
 THROTTLE_KINDS = dict(routes_seed.THROTTLE_KINDS, **routes_ga.THROTTLE_KINDS)
+THROTTLE_KINDS.update(routes_updates.THROTTLE_KINDS)
 
 
 class Fault:
@@ -77,6 +78,11 @@ class Emulator:
         if tls:
             from .tls import make_server_context  # pylint: disable=import-outside-toplevel
             self.ssl_context, self.ca_path = make_server_context(cert_dir)
+        self.store.ca_path = self.ca_path
+        self.store.catalog.ca_path = self.ca_path
+        self.blobs = {}  # name -> {data, sig}: what imports fetch (routes_updates)
+        self.running_seen = 0  # the most import/delete operations running at once
+        self.running_refused = 0
         self.httpd = _Server((host, port), _Handler, self)
         self.thread = None
         self.limits = {}
@@ -104,13 +110,15 @@ class Emulator:
             self.faults.append(fault)
         return fault
 
-    def throttle(self, action=(6, 60.0), read=(30, 60.0), create=(6, 60.0), delete=(6, 60.0), retry_after=False):
+    def throttle(self, action=(6, 60.0), read=(30, 60.0), create=(6, 60.0), delete=(6, 60.0), retry_after=False,
+                 update=None, operation_list=None, **more):
         """Enforce the service's per-instance limits, (calls, window seconds) per operation: cancel/retry
         (action), create, delete and reads; None lifts one. Past a limit the answer is 429, without
         Retry-After as the real service sends it, or with it when retry_after is true. Tests scale
         the windows down."""
         with self.lock:
-            self.limits = {'action': action, 'read': read, 'create': create, 'delete': delete}
+            self.limits = dict({'action': action, 'read': read, 'create': create, 'delete': delete,
+                                'update': update, 'operation_list': operation_list}, **more)
             self.retry_after = retry_after
             self._calls.clear()
 
@@ -129,15 +137,32 @@ class Emulator:
             calls.append(now)
             return 0
 
-    def reset(self):
-        """Back to the seed: deployments, tokens, faults, throttling and journal."""
+    def put_blob(self, name, data, sig='emu-sas-signature-0123456789abcdef'):
+        """Store a blob an import can fetch; returns its URL with a SAS-like query (the sig is checked)."""
         with self.lock:
+            self.blobs[name] = {'data': data, 'sig': sig}
+        return '%s/_files/%s?sv=2024-08-04&sp=r&sig=%s' % (self.url, name, sig)
+
+    def note_running(self, count):
+        with self.lock:
+            self.running_seen = max(self.running_seen, count)
+
+    def note_running_refused(self):
+        with self.lock:
+            self.running_refused += 1
+
+    def reset(self):
+        """Back to the seed: deployments, updates, tokens, faults, throttling and journal."""
+        with self.lock:
+            self.blobs = {}
+            self.running_seen = self.running_refused = 0
             self.faults = []
             self.journal = []
             self.limits = {}
             self.retry_after = False
             self._calls.clear()
         self.store.reset()
+        self.store.catalog.ca_path = self.ca_path
 
     def requests(self, route=None):
         """Journal entries, optionally of one route."""
@@ -192,7 +217,8 @@ def _new_trace_id(trace=None):
 _TRACEPARENT = re.compile(r'00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}')
 
 
-class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes, BaseHTTPRequestHandler):
+class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes, routes_updates.UpdateRoutes,
+               BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'adu-emulator'
 
@@ -369,4 +395,4 @@ def _route(method, segments, query):
     if segments and segments[0] == '_emulator':
         return 'control', {}
     return routes_aad.match(method, segments) or routes_seed.match(method, segments, query) or \
-        routes_ga.match(method, segments) or ('unknown', {})
+        routes_ga.match(method, segments) or routes_updates.match(method, segments) or ('unknown', {})

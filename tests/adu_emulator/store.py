@@ -18,6 +18,8 @@ import secrets
 import threading
 import time
 
+from .updates import Catalog
+
 RECORDED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'recorded')
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'seed.json')
 TOKEN_LIFETIME = 3599
@@ -72,6 +74,8 @@ class Store:
             # Device groups new deployments target: their status counts (seed API) or device classes (GA).
             self.device_groups = seed.get('device_groups', {})
             self.ga_default_download_security = None
+            # Imported updates and their operations (updates.py).
+            self.catalog = Catalog(seed.get('updates', {}), getattr(self, 'ca_path', None))
             for name, spec in seed.get('instances', {}).items():
                 self.instances[name] = {'key_case': spec.get('key_case', 'camel'), 'deployments': {}, 'groups': {}}
                 for item in spec.get('deployments', []):

@@ -93,3 +93,40 @@ def test_create_list_device_states_and_delete(client, emulator):
     routes = [(e['method'], e['route'], e['status']) for e in emulator.journal]
     assert routes[0] == ('PUT', 'ga_create', 200) and ('DELETE', 'ga_delete', 204) in routes
     assert len([r for r in routes if r[1] == 'ga_device_states']) == 2 + 6
+
+
+def _manifest(emulator, version):
+    """A manifest and one payload on the emulator's blob route, as the SDK's import takes them."""
+    import base64  # pylint: disable=import-outside-toplevel
+    import hashlib  # pylint: disable=import-outside-toplevel
+    import json  # pylint: disable=import-outside-toplevel
+
+    def b64(data):
+        return base64.b64encode(hashlib.sha256(data).digest()).decode('ascii')
+    payload = b'payload ' * 100
+    manifest = json.dumps({'updateId': {'provider': 'Contoso', 'name': 'Sdk', 'version': version},
+                           'files': [{'filename': 'p.swu', 'sizeInBytes': len(payload),
+                                      'hashes': {'sha256': b64(payload)}}]}).encode('utf-8')
+    return [{'importManifest': {'url': emulator.put_blob('sdk-%s.json' % version, manifest),
+                                'sizeInBytes': len(manifest), 'hashes': {'sha256': b64(manifest)}},
+             'files': [{'filename': 'p.swu', 'url': emulator.put_blob('sdk-%s.swu' % version, payload)}]}]
+
+
+def test_import_get_list_operations_and_delete_update(client, emulator):
+    emulator.store.catalog.import_seconds = 1.0
+    emulator.store.catalog.delete_seconds = 0.5
+    poller = client.device_update.begin_import_update(_manifest(emulator, '1.0'), polling_interval=0.2)
+    poller.result(timeout=30)
+    assert poller.status() == 'succeeded'
+    update = client.device_update.get_update('Contoso', 'Sdk', '1.0')
+    assert update['updateId'] == {'provider': 'Contoso', 'name': 'Sdk', 'version': '1.0'}
+    statuses = list(client.device_update.list_operation_statuses())
+    assert [s['status'] for s in statuses] == ['Succeeded']
+    assert statuses[0]['update']['updateId']['name'] == 'Sdk'
+    running = list(client.device_update.list_operation_statuses(filter="status eq 'NotStarted' or status eq 'Running'"))
+    assert running == []
+    client.device_update.begin_delete_update('Contoso', 'Sdk', '1.0', polling_interval=0.2).result(timeout=30)
+    with pytest.raises(ResourceNotFoundError):
+        client.device_update.get_update('Contoso', 'Sdk', '1.0')
+    routes = [e['route'] for e in emulator.journal if e['route'] != 'blob']
+    assert routes[0] == 'update_import' and 'update_operation' in routes and 'update_delete_operation' in routes

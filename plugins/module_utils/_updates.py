@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""UpdateService: an update imported (present) or deleted (absent), each a long-running operation.
+
+present: GET the update; there: nothing to do. An import of it already under way (noted on this host, or
+listed by the service as running): follow that one. Else one POST updates:import, then follow its
+operation. absent: GET; there: one DELETE, then follow its operation. The POST and the DELETE are sent
+once; a lost answer is settled by reading back (the update, the running imports), never by a second write.
+Imports and deletes hold one of the instance's 10 operation slots of this host while they are followed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.adu.device_update.plugins.module_utils._api_updates import (
+    MAX_RUNNING_OPERATIONS,
+    RUNNING_OPERATIONS,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._errors import (
+    AduError,
+    OperationFailed,
+    PacingTimeout,
+    PrivateFileError,
+    WaitTimeout,
+    WireError,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
+from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
+    ENDED,
+    describe_update,
+    innermost_code,
+    operation_update_id,
+    without_query,
+)
+
+# Another client imported the same update (or content) first: the service reports it as a failed operation.
+ALREADY_THERE = ('UpdateAlreadyExists', 'DuplicateContentImport')
+# Poll interval bounds when the service's Retry-After is missing or odd.
+DEFAULT_POLL = 5.0
+POLL_RANGE = (1.0, 60.0)
+# After a lost import answer: how often to look for the operation again while running imports name no update.
+READ_BACK_POLL = 2.0
+_HINTS = (
+    ('hash', 'a SHA-256 does not match: the manifest\'s (manifest_sha256, or the file at manifest_path) or a file\'s '
+             '(the hashes the manifest lists) differs from what the URL serves; recompute it from the file uploaded'),
+    ('size', 'a size does not match: the manifest\'s size or a file\'s sizeInBytes differs from what the URL serves'),
+    ('quota', 'an instance quota is reached (100 updates, 25 providers, 25 names per provider, 100 versions per '
+              'name): delete old versions with state absent'),
+    ('limit', 'an instance quota is reached (100 updates, 25 providers, 25 names per provider, 100 versions per '
+              'name): delete old versions with state absent'),
+    ('download', 'the service could not fetch a URL: check manifest_url and files, and that their SAS tokens are '
+                 'valid and not expired (at least 4 hours for large files)'),
+    ('notfound', 'the service could not fetch a URL: check manifest_url and files, and that their SAS tokens are '
+                 'valid and not expired'),
+    ('manifest', 'the import manifest is not valid: check it against the azure-deviceupdate-import-manifest-5.0 schema'),
+)
+
+
+def _words(code):
+    return (code or '').lower().replace('_', '')
+
+
+def failure_of(operation):
+    """The error of a failed operation, fit to show: code, message, details, innermost code, trace id."""
+    error = operation.get('error') if isinstance(operation.get('error'), dict) else {}
+    details = error.get('details') if isinstance(error.get('details'), list) else []
+    return {
+        'code': shown(error.get('code')) if error.get('code') else None,
+        'message': shown(error.get('message'), 2000) if error.get('message') else None,
+        'details': [dict(code=shown(d.get('code')) if d.get('code') else None,
+                         message=shown(d.get('message'), 1000) if d.get('message') else None)
+                    for d in details[:20] if isinstance(d, dict)],
+        'innermost_code': shown(innermost_code(error)) if innermost_code(error) else None,
+        'trace_id': shown(operation.get('trace_id')) if operation.get('trace_id') else None,
+    }
+
+
+def hint_for(error):
+    """What to fix, from the codes and messages of a failed import."""
+    words = ' '.join(_words(error.get(k)) for k in ('code', 'innermost_code', 'message'))
+    words += ' ' + ' '.join(_words(d.get('code')) + ' ' + _words(d.get('message')) for d in error['details'])
+    for key, hint in _HINTS:
+        if key in words:
+            return hint
+    return 'see error for the service\'s account of it'
+
+
+class UpdateService:
+    """Bring one update to present or absent. api: _api_updates.UpdatesApi; pacer: the host's pacing file
+    (None: pacing off); waiter: wait_timeout, clock and sleep, or None for wait: false."""
+
+    def __init__(self, api, check_mode, wait_timeout=None, pacer=None, clock=time.time, sleep=time.sleep):
+        self.api = api
+        self.check_mode = check_mode
+        self.wait_timeout = wait_timeout
+        self.pacer = pacer
+        self.clock = clock
+        self.sleep = sleep
+
+    # present
+    def present(self, declaration):
+        update_id = declaration.update_id
+        name = describe_update(update_id)
+        found = self.api.find_update(update_id)
+        if found is not None:
+            return self._result(False, '%s is imported; nothing to do' % name, found, update_id)
+        under_way = self._under_way(update_id)
+        if under_way is not None:
+            result = self._result(False, 'an import of %s was under way already (operation %s, %s)' % (
+                name, under_way.operation_id, under_way.body['status']), None, update_id, under_way)
+            if self.check_mode or self.wait_timeout is None:
+                result['msg'] += '; not starting another'
+                return result
+            result['msg'] += '; waited for it rather than start another'
+            return self._follow_import(under_way, result, update_id)
+        if self.check_mode:
+            return self._result(True, 'would import %s from %s' % (name, without_query(declaration.manifest['url'])),
+                                None, update_id)
+        slot = self._take_slot('importing ' + name)
+        try:
+            result = self._result(True, 'imported %s' % name, None, update_id)
+            try:
+                operation = self.api.start_import(update_id, declaration.manifest, declaration.files,
+                                                  declaration.friendly_name)
+            except AduError as exc:
+                if not exc.action_unknown:
+                    raise
+                return self._import_read_back(exc, update_id, result)
+            self._remember(update_id, operation.url)
+            if self.wait_timeout is None:
+                return self._started(operation, result, update_id)
+            return self._follow_import(operation, result, update_id)
+        finally:
+            self._release(slot)
+
+    def _under_way(self, update_id):
+        """A running import of update_id: one this host started (noted), else one the service lists."""
+        noted = self._remembered(update_id)
+        if noted:
+            try:
+                operation = self.api.read_operation(self.api.operation_at(noted, 'following a noted import'), update_id)
+            except AduError as exc:
+                if exc.status_code != 404:
+                    raise
+            else:
+                if operation.body['status'] not in ENDED:
+                    return operation
+        return self._listed(update_id)[0]
+
+    def _listed(self, update_id):
+        """(the running import the service lists for update_id or None, how many running imports name no update
+        yet: the service names it only once it has read the manifest)."""
+        unnamed = 0
+        for listed in self.api.operations(running=True):
+            if listed['status'] in ENDED:
+                continue
+            named = operation_update_id(listed)
+            if named == update_id:
+                operation = self.api.operation_at(self.api.operation_path(listed['operation_id']), 'listed import')
+                operation.body = listed
+                return operation, 0
+            unnamed += named is None
+        return None, unnamed
+
+    def _import_read_back(self, exc, update_id, result):
+        """The import POST's answer was lost: the update there, or a running import of it, shows it started.
+        Running imports that name no update yet may be this one: looked at again until they do (wait_timeout)."""
+        deadline = self.clock() + (self.wait_timeout or 0)
+        while True:
+            try:
+                found = self.api.find_update(update_id)
+                under_way, unnamed = (None, 0) if found is not None else self._listed(update_id)
+            except AduError as read_exc:
+                raise exc.add('; reading back to check failed too (%s), so the import may or may not have started: '
+                              'run the task again, it reads first' % read_exc.message)
+            if found is not None or under_way is not None or not unnamed or self.clock() + READ_BACK_POLL > deadline:
+                break
+            self.sleep(READ_BACK_POLL)
+        if found is not None:
+            result.update(update=found, msg=result['msg'] + ' (the answer was lost; reading back found it imported)')
+            return result
+        if under_way is None:
+            raise exc.add('; reading back found neither the update nor a running import of it, so the import may or '
+                          'may not have started: run the task again, it reads first')
+        result['msg'] += ' (the answer was lost; reading back found its import running)'
+        if self.wait_timeout is None:
+            result['operation'] = under_way.body
+            return result
+        return self._follow_import(under_way, result, update_id)
+
+    def _follow_import(self, operation, result, update_id):
+        operation = self._follow(operation, result, update_id)
+        body = operation.body
+        if body['status'] == 'Succeeded':
+            found = self.api.find_update(update_id)
+            if found is None:
+                raise WireError('%s: its import operation %s succeeded, but the service does not have the update'
+                                % (describe_update(update_id), operation.operation_id), result=result)
+            result['update'] = found
+            return result
+        error = failure_of(body)
+        if error['code'] in ALREADY_THERE or error['innermost_code'] in ALREADY_THERE:
+            found = self.api.find_update(update_id)
+            if found is not None:
+                result.update(changed=False, update=found, msg='%s is imported (another import of it finished first: '
+                              '%s); nothing to do' % (describe_update(update_id), error['code']))
+                return result
+        raise self._failed(result, 'importing %s failed' % describe_update(update_id), error)
+
+    # absent
+    def absent(self, declaration):
+        update_id = declaration.update_id
+        name = describe_update(update_id)
+        found = self.api.find_update(update_id)
+        if found is None:
+            return self._result(False, '%s is not there; nothing to do' % name, None, None)
+        if self.check_mode:
+            return self._result(True, 'would delete %s' % name, found, None)
+        slot = self._take_slot('deleting ' + name)
+        try:
+            result = self._result(True, 'deleted %s' % name, found, None)
+            try:
+                operation = self.api.start_delete(update_id)
+            except AduError as exc:
+                if not exc.action_unknown:
+                    raise
+                return self._delete_read_back(exc, update_id, result)
+            if self.wait_timeout is None:
+                return self._started(operation, result, update_id)
+            operation = self._follow(operation, result, update_id)
+            if operation.body['status'] == 'Failed':
+                raise self._failed(result, 'deleting %s failed' % name, failure_of(operation.body), delete=True)
+            if self.api.find_update(update_id) is not None:
+                raise WireError('%s: its delete operation %s succeeded, but the service still has the update'
+                                % (name, operation.operation_id), result=result)
+            result['update'] = None
+            return result
+        finally:
+            self._release(slot)
+
+    def _delete_read_back(self, exc, update_id, result):
+        """Delete operations are not listed: read the update until it is gone, at most wait_timeout."""
+        deadline = self.clock() + (self.wait_timeout or 0)
+        while True:
+            try:
+                found = self.api.find_update(update_id)
+            except AduError as read_exc:
+                raise exc.add('; reading the update back failed too (%s), so the delete may or may not have happened: '
+                              'run the task again, it reads first' % read_exc.message)
+            if found is None:
+                result.update(update=None, msg=result['msg'] + ' (the answer was lost; reading back found it gone)')
+                return result
+            if self.clock() + DEFAULT_POLL > deadline:
+                raise exc.add('; the update is still there after %s s, so the delete may or may not have happened: '
+                              'run the task again, it reads first' % (self.wait_timeout or 0))
+            self.sleep(DEFAULT_POLL)
+
+    # following an operation
+    def _started(self, operation, result, update_id):
+        """wait: false: the operation as it is now, read once."""
+        result['operation'] = self.api.read_operation(operation, update_id).body
+        result['msg'] += ' (started: operation %s, %s; not waiting)' % (operation.operation_id,
+                                                                         operation.body['status'])
+        return result
+
+    def _follow(self, operation, result, update_id):
+        """Poll the operation until it ends, at the pace its Retry-After asks, within wait_timeout."""
+        deadline = self.clock() + self.wait_timeout
+        if operation.body is None:
+            self.api.read_operation(operation, update_id)
+        while True:
+            result['operation'] = operation.body
+            if operation.body['status'] in ENDED:
+                return operation
+            pause = operation.retry_after if operation.retry_after is not None else DEFAULT_POLL
+            pause = min(POLL_RANGE[1], max(POLL_RANGE[0], pause))
+            if self.clock() + pause > deadline:
+                result['msg'] += '; operation %s did not end within wait_timeout (%s s), last %s' % (
+                    operation.operation_id, self.wait_timeout, operation.body['status'])
+                raise WaitTimeout(result['msg'], operation.body, result, timeout=self.wait_timeout)
+            self.sleep(pause)
+            self.api.read_operation(operation, update_id)
+
+    @staticmethod
+    def _failed(result, what, error, delete=False):
+        result['changed'] = True
+        result['error'] = error
+        hint = ('the service refused to delete it; an update a deployment still names cannot be deleted: delete '
+                'or replace that deployment first') if delete else hint_for(error)
+        return OperationFailed('%s: %s%s (operation %s, trace id %s); %s' % (
+            what, error['code'] or 'no error code', ': %s' % error['message'] if error['message'] else '',
+            (result.get('operation') or {}).get('operation_id'), error['trace_id'], hint), result=result)
+
+    @staticmethod
+    def _result(changed, msg, update, after_id, operation=None):
+        """A result; its diff shows the update's id before and after ({} where there is none)."""
+        result = {'changed': changed, 'msg': msg, 'update': update,
+                  'diff': {'before': {'update_id': update['update_id']} if update else {},
+                           'after': {'update_id': after_id} if after_id else {}}}
+        if operation is not None:
+            result['operation'] = operation.body
+        return result
+
+    # the host's operation slots and notes (best effort: a broken pacing file fails before any write)
+    def _take_slot(self, describe):
+        if self.pacer is None:
+            return None
+        try:
+            return self.pacer.take_running(RUNNING_OPERATIONS, MAX_RUNNING_OPERATIONS)
+        except PacingTimeout as exc:
+            raise AduError('%s: %s' % (describe, exc.message))
+        except (PrivateFileError, OSError) as exc:
+            raise AduError('%s: the pacing file cannot be used (%s); nothing was sent' % (describe, exc))
+
+    def _release(self, slot):
+        if self.pacer is not None and slot is not None:
+            try:
+                self.pacer.release_running(RUNNING_OPERATIONS, slot)
+            except (PrivateFileError, OSError):
+                pass  # a slot left behind is dropped once this process is gone
+
+    def _remember(self, update_id, location):
+        if self.pacer is not None:
+            try:
+                self.pacer.remember('import ' + describe_update(update_id), location)
+            except (PrivateFileError, OSError):
+                pass  # the service's own list finds the import too, once it names its update
+
+    def _remembered(self, update_id):
+        if self.pacer is None:
+            return None
+        try:
+            return self.pacer.remembered('import ' + describe_update(update_id))
+        except (PrivateFileError, OSError):
+            return None

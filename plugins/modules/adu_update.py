@@ -1,0 +1,274 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: adu_update
+short_description: Import or delete an Azure Device Update update, idempotently, following its long-running operation
+version_added: 1.2.0
+description:
+  - Brings an update of a Device Update instance to O(state=present) (imported) or O(state=absent) (deleted).
+  - Reads the update first and sends nothing when it is there already (present) or not there (absent), so a play can
+    be run again safely; a rerun after a successful import costs one GET.
+  - An import of the same update already under way (started from this host, or listed by the service as running) is
+    followed rather than started a second time.
+  - Import and delete are long-running operations of the service. The task follows the C(Operation-Location) the
+    service answers, on the service only (a relative location is resolved against the validated endpoint, another
+    origin is refused and never gets the token), and polls it at the pace its C(Retry-After) asks until it ends,
+    within O(wait_timeout).
+  - The import request and the delete are sent once per task. When an answer is lost, the task reads back (the
+    update, and the running imports) and never sends the write again.
+  - The instance runs at most 10 imports and deletes at once and allows 510 update-API calls a minute. Every call
+    takes a slot of that budget, and every import or delete one of the 10 operation slots, shared by every task on
+    the host through the pacing file (see O(write_rate_limit)), so 20 imports with 20 forks never meet a refusal.
+author:
+  - ADU collection maintainers (@adu-device-update)
+options:
+  update:
+    description:
+      - The update's id. Required with O(state=absent).
+      - With O(state=present) read from O(manifest_path) when not given; when both are given they must agree.
+    type: dict
+    suboptions:
+      provider:
+        description: Update provider, 1 to 64 characters.
+        type: str
+        required: true
+      name:
+        description: Update name, 1 to 64 characters.
+        type: str
+        required: true
+      version:
+        description: Update version, for example V(1.0.2). Quote it in YAML.
+        type: str
+        required: true
+  state:
+    description:
+      - V(present) imports the update unless the instance has it.
+      - V(absent) deletes it when the instance has it. The service decides whether a deployment still needs it; the
+        task fails with its answer then.
+    type: str
+    choices: [present, absent]
+    default: present
+  manifest_url:
+    description:
+      - Where the service fetches the import manifest from, usually a read-only SAS URL of a blob.
+      - Must be https; http is accepted with a warning.
+      - Required with O(state=present). The URL's query (a SAS token) is a secret; the task never shows it.
+    type: str
+  manifest_path:
+    description:
+      - A local copy of the manifest at O(manifest_url). Its size and base64 SHA-256 are computed, its C(updateId)
+        read as O(update), and its C(files) list checked against O(files) before any request.
+    type: path
+  manifest_size:
+    description: Size of the manifest in bytes, instead of O(manifest_path) (with O(manifest_sha256)).
+    type: int
+  manifest_sha256:
+    description:
+      - Base64 of the manifest's SHA-256 digest, instead of O(manifest_path) (with O(manifest_size)).
+      - For example the output of C(openssl dgst -sha256 -binary importManifest.json | base64).
+    type: str
+  files:
+    description:
+      - The URL of every payload file the manifest lists; the service fetches them. A file the manifest lists but
+        this option lacks is refused before any request. At most 5, as the service allows per import.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      filename:
+        description: The file's name, as the manifest lists it.
+        type: str
+        required: true
+      url:
+        description: Where the service fetches it; https (http with a warning). Its query is never shown.
+        type: str
+        required: true
+  friendly_name:
+    description: A friendly name for the update, 1 to 512 characters.
+    type: str
+  wait:
+    description:
+      - Poll the import or delete operation until it ends.
+      - With V(false) the task returns at once with the RV(operation) as it is; a later run with V(true) finds it and
+        waits for it.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to follow the operation before the task fails with the RV(operation) as last read.
+    type: int
+    default: 1800
+extends_documentation_fragment:
+  - adu.device_update.connection
+  - adu.device_update.target.GA_API
+  - adu.device_update.attributes.RESOURCE
+notes:
+  - Requests made, at most one token request besides, one GET when the update is there; else a GET of an import
+    this host noted, one listing of the running operations, one POST and the operation's polls; to delete, one GET,
+    one DELETE and the operation's polls.
+  - An instance holds at most 100 updates, 25 providers, 25 names per provider and 100 versions per name; delete old
+    versions with O(state=absent).
+  - The service fetches the manifest and files itself; SAS URLs should be valid for at least 4 hours for large files.
+seealso:
+  - module: adu.device_update.adu_update_info
+  - name: Import an update to Device Update
+    description: The service's documentation of imports and import manifests.
+    link: https://learn.microsoft.com/en-us/azure/iot-hub-device-update/import-update
+'''
+
+EXAMPLES = r'''
+- name: Import the build's update (a rerun is ok and costs one GET)
+  adu.device_update.adu_update:
+    endpoint: https://contoso.api.adu.microsoft.com
+    instance: blue
+    manifest_path: build/contoso.toaster.1.0.2.importmanifest.json
+    manifest_url: "{{ manifest_sas_url }}"
+    files:
+      - filename: toaster-1.0.2.swu
+        url: "{{ payload_sas_url }}"
+    friendly_name: Toaster firmware 1.0.2
+  register: imported
+
+- name: Start an import and come back for it later
+  adu.device_update.adu_update:
+    endpoint: https://contoso.api.adu.microsoft.com
+    instance: blue
+    update: {provider: contoso, name: toaster, version: "1.0.2"}
+    manifest_url: "{{ manifest_sas_url }}"
+    manifest_size: 1436
+    manifest_sha256: "b5vY0kqKP9Z1fV3mI8p0cM2sPq4yI0g4aZzv9JxQm1w="
+    files:
+      - filename: toaster-1.0.2.swu
+        url: "{{ payload_sas_url }}"
+    wait: false
+
+- name: Delete an old version
+  adu.device_update.adu_update:
+    endpoint: https://contoso.api.adu.microsoft.com
+    instance: blue
+    update: {provider: contoso, name: toaster, version: "1.0.0"}
+    state: absent
+'''
+
+RETURN = r'''
+msg:
+  description: One line with what was done, or found.
+  returned: always
+  type: str
+  sample: imported update contoso/toaster/1.0.2
+update:
+  description:
+    - The Update as the service returns it, keys in snake_case (unknown fields passed through).
+    - Null when the instance does not have it (after a delete, or in check mode before an import).
+  returned: always
+  type: dict
+  sample: {"update_id": {"provider": "contoso", "name": "toaster", "version": "1.0.2"}, "friendly_name": "Toaster 1.0.2",
+           "is_deployable": true, "update_type": "microsoft/swupdate:2", "installed_criteria": "1.0.2",
+           "compatibility": [{"manufacturer": "contoso", "model": "toaster"}], "manifest_version": "5.0",
+           "imported_date_time": "2026-11-30T10:00:00Z", "created_date_time": "2026-11-30T09:58:00Z",
+           "etag": "\"3fed3378-0c67-47d2-b796-296962c66cbb\""}
+  contains:
+    update_id:
+      description: provider, name and version.
+      type: dict
+      returned: always
+operation:
+  description: The import or delete operation, as last read, keys in snake_case.
+  returned: when one ran, or one under way was found
+  type: dict
+  sample: {"operation_id": "e4491c54-916f-443d-9094-bcca546ace2f", "status": "Succeeded",
+           "update": {"update_id": {"provider": "contoso", "name": "toaster", "version": "1.0.2"}},
+           "resource_location": "/deviceUpdate/blue/updates/providers/contoso/names/toaster/versions/1.0.2",
+           "error": null, "trace_id": "2b881ef9deaf5d45b0a716ca5b4145ec",
+           "created_date_time": "2026-11-30T10:00:00Z", "last_action_date_time": "2026-11-30T10:01:40Z"}
+  contains:
+    operation_id:
+      description: The operation's id.
+      type: str
+      returned: always
+    status:
+      description: V(NotStarted), V(Running), V(Succeeded) or V(Failed).
+      type: str
+      returned: always
+error:
+  description: The error of a failed operation, its texts escaped and cut.
+  returned: when the operation failed
+  type: dict
+  contains:
+    code:
+      description: The service's error code.
+      type: str
+      returned: always
+    message:
+      description: The service's message.
+      type: str
+      returned: always
+    details:
+      description: Each detail's code and message.
+      type: list
+      elements: dict
+      returned: always
+    innermost_code:
+      description: The code of the innermost C(innererror), often what to fix.
+      type: str
+      returned: always
+    trace_id:
+      description: The operation's trace id, for a support request.
+      type: str
+      returned: always
+pacing_wait:
+  description: Seconds the task waited for slots of the instance's budgets.
+  returned: always
+  type: float
+  sample: 0.0
+'''
+
+from ansible_collections.adu.device_update.plugins.module_utils._api_updates import UpdatesApi
+from ansible_collections.adu.device_update.plugins.module_utils._manifest import declared_import
+from ansible_collections.adu.device_update.plugins.module_utils._module import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._updates import UpdateService
+
+ARGUMENT_SPEC = dict(
+    update=dict(type='dict', options=dict(provider=dict(type='str', required=True),
+                                          name=dict(type='str', required=True),
+                                          version=dict(type='str', required=True))),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    manifest_url=dict(type='str', no_log=True),
+    manifest_path=dict(type='path'),
+    manifest_size=dict(type='int'),
+    manifest_sha256=dict(type='str'),
+    files=dict(type='list', elements='dict', default=[], options=dict(
+        filename=dict(type='str', required=True), url=dict(type='str', required=True, no_log=True))),
+    friendly_name=dict(type='str'),
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=1800),
+    api_version=dict(type='str'),
+)
+
+
+def ensure_update(module):
+    """Validate everything, read, decide, act once, follow the operation: the result of the task."""
+    params = module.params
+    validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
+    declaration = declared_import(params, module.warn, module.redactor)
+    connection = module.connection
+    api = UpdatesApi(connection.http, connection.base_url, connection.instance, params['api_version'])
+    service = UpdateService(api, module.check_mode, params['wait_timeout'] if params['wait'] else None,
+                            pacer=connection.http.pacer)
+    result = service.present(declaration) if params['state'] == 'present' else service.absent(declaration)
+    return connection.report_pacing(result)
+
+
+def main():
+    AduModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True).run(ensure_update)
+
+
+if __name__ == '__main__':
+    main()
