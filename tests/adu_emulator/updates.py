@@ -138,6 +138,8 @@ class Catalog:
         if body['status'] in ('Succeeded', 'Failed'):
             return
         if now >= entry['ends']:
+            if entry.get('update_id'):  # it read the manifest on its way, whether or not a poll saw it running
+                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name')}
             body['status'] = entry['outcome']
             body['lastActionDateTime'] = _now_text()
             if entry['outcome'] == 'Succeeded':

@@ -117,7 +117,7 @@ def test_import_get_list_operations_and_delete_update(client, emulator):
     emulator.store.catalog.delete_seconds = 0.5
     poller = client.device_update.begin_import_update(_manifest(emulator, '1.0'), polling_interval=0.2)
     poller.result(timeout=30)
-    assert poller.status() == 'succeeded'
+    assert poller.status().lower() == 'succeeded'
     update = client.device_update.get_update('Contoso', 'Sdk', '1.0')
     assert update['updateId'] == {'provider': 'Contoso', 'name': 'Sdk', 'version': '1.0'}
     statuses = list(client.device_update.list_operation_statuses())
