@@ -58,8 +58,8 @@ class UpdatesApi(Api):
             % self.instance
 
     def _url(self, path, query=''):
-        return '%s/deviceUpdate/%s/updates%s?api-version=%s%s' % (self.base_url, path_segment(self.instance), path,
-                                                                 self.api_version, query)
+        return '%s/deviceUpdate/%s/updates%s?api-version=%s%s' % (
+            self.base_url, path_segment(self.instance), path, self.api_version, query)
 
     def _update_path(self, update_id):
         return '/providers/%s/names/%s/versions/%s' % tuple(path_segment(update_id[p]) for p in

@@ -263,8 +263,8 @@ class UpdateService:
     def _started(self, operation, result, update_id):
         """wait: false: the operation as it is now, read once."""
         result['operation'] = self.api.read_operation(operation, update_id).body
-        result['msg'] += ' (started: operation %s, %s; not waiting)' % (operation.operation_id,
-                                                                         operation.body['status'])
+        result['msg'] += ' (started: operation %s, %s; not waiting)' % (
+            operation.operation_id, operation.body['status'])
         return result
 
     def _follow(self, operation, result, update_id):

@@ -71,8 +71,8 @@ class Catalog:
         body = {
             'updateId': dict(update['updateId']), 'description': update.get('description', ''),
             'friendlyName': update.get('friendlyName', '%(provider)s %(name)s %(version)s' % update['updateId']),
-            'isDeployable': update.get('isDeployable', True), 'updateType': update.get('updateType',
-                                                                                     'microsoft/swupdate:2'),
+            'isDeployable': update.get('isDeployable', True),
+            'updateType': update.get('updateType', 'microsoft/swupdate:2'),
             'installedCriteria': update.get('installedCriteria', update['updateId']['version']),
             'compatibility': update.get('compatibility', [{'manufacturer': update['updateId']['provider'].lower(),
                                                            'model': update['updateId']['name'].lower()}]),

@@ -22,9 +22,10 @@ def b64sha(data):
     return base64.b64encode(hashlib.sha256(data).digest()).decode('ascii')
 
 
-def build(emulator, tmp_path, update=NEW, payloads=None, tamper=None):
+def build(emulator, tmp_path, update=None, payloads=None, tamper=None):
     """A build's output: payload files and a manifest naming them, served by the emulator's blob route.
     Returns (manifest_path, manifest_url, files option). tamper: a file name whose served content differs."""
+    update = update or NEW
     payloads = payloads or {'gateway-%s.swu' % update['version']: b'firmware image ' * 1000}
     files, listed = [], []
     for name, data in payloads.items():
