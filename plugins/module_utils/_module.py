@@ -116,6 +116,10 @@ class AduModule:
         """What the task's deployments live in (preview API, GA group or subgroup), validated."""
         return resolve_target(self.connection, self.params)
 
+    def target_of(self, options):
+        """The same for options of the task's own (a deployment named inside another option)."""
+        return resolve_target(self.connection, options)
+
     def _masked(self, result):
         """The result with every secret seen at run time masked, and Ansible told about each form."""
         self.module.no_log_values.update(self.redactor.forms)

@@ -25,6 +25,15 @@ options:
     description:
       - ID of the deployment to read. Required on the 2020-09-01 preview API (no O(group_id)).
     type: str
+  include_device_health:
+    description:
+      - GA API, with O(device_state). Each device listed in RV(devices) also carries C(health) (C(state), and
+        C(health_checks), each C(name) and C(result)), from the service's device health records; null for a device
+        it has no record of.
+      - One request per device, at most 500 devices.
+    type: bool
+    default: false
+    version_added: 1.2.0
   device_state:
     description:
       - With O(deployment_id), return RV(devices), the devices of the deployment in this state; V(any) for all.
@@ -142,6 +151,11 @@ devices:
       type: bool
       returned: always
       sample: false
+    health:
+      description: With O(include_device_health), the device's health (C(state), C(health_checks)), or null.
+      type: dict
+      returned: with O(include_device_health)
+      version_added: 1.2.0
     device_class_id:
       description: Device class of the subgroup the device is in.
       type: str
@@ -160,7 +174,10 @@ from ansible_collections.adu.device_update.plugins.module_utils._module import T
 from ansible_collections.adu.device_update.plugins.module_utils._target import device_state_option
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import figures
 
-ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'), **TARGET_ARGSPEC)
+ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'),
+                     include_device_health=dict(type='bool', default=False), **TARGET_ARGSPEC)
+# Health is read one device at a time: a bound on the requests one task makes for it.
+MAX_HEALTH_DEVICES = 500
 
 
 def read_deployments(module):
@@ -174,6 +191,9 @@ def read_deployments(module):
         deployments = target.list_deployments()
         return {'changed': False, 'deployments': deployments,
                 'msg': '%d deployment(s) in %s' % (len(deployments), target.api.where())}
+    if params['include_device_health'] and (device_state is None or target.group_id is None):
+        raise OptionError('include_device_health', 'needs group_id and device_state (GA API): the devices whose '
+                          'health to read')
     deployment_id = target.check_deployment_id(params['deployment_id'])
     result = dict(target.read(deployment_id), changed=False)
     result['msg'] = '%s: %s' % (target.describe(deployment_id), figures(result['status']))
@@ -181,7 +201,22 @@ def read_deployments(module):
         result['devices'] = target.device_states(deployment_id, device_state, result['deployment'])
         shown = 'in all' if device_state == 'any' else 'in state ' + device_state
         result['msg'] += '; %d device(s) %s' % (len(result['devices']), shown)
+        if params['include_device_health']:
+            add_health(module, result['devices'])
     return result
+
+
+def add_health(module, devices):
+    """Each device's health (state, health_checks), None where the service has no record of it."""
+    if len(devices) > MAX_HEALTH_DEVICES:
+        raise OptionError('include_device_health', 'reads the health of one device per request, at most %d devices '
+                          '(%d listed): narrow device_state or device_class_id' % (MAX_HEALTH_DEVICES, len(devices)))
+    # Imported here: only a task that asks for health needs these routes.
+    from ansible_collections.adu.device_update.plugins.module_utils._api_groups import ManagementApi  # pylint: disable=import-outside-toplevel
+    connection = module.connection
+    api = ManagementApi(connection.http, connection.base_url, connection.instance, module.params['api_version'])
+    for device in devices:
+        device['health'] = api.device_health(device['device_id'])
 
 
 def main():

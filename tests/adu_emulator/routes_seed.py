@@ -61,6 +61,8 @@ class SeedRoutes:
         if isinstance(result, dict) and '_status' in result:
             return self._error(result['_status'], 'BadRequest', result['message'])
         status, body = (204, b'') if result is True else (200, result)
+        if isinstance(result, dict) and result.get('_created'):  # a PUT that created: 201, as recorded
+            status, body = 201, dict((k, v) for k, v in result.items() if k != '_created')
         if fault is not None:
             entry['fault'] = fault.kind
             return self._apply_fault(fault) or self._send(status, body)

@@ -24,14 +24,15 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import routes_aad, routes_ga, routes_seed, routes_updates
+from . import routes_aad, routes_ga, routes_groups, routes_seed, routes_updates
 from .store import Store, recorded_body
 
-ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + routes_updates.ROUTES + ('control', 'unknown')
+ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + routes_updates.ROUTES + routes_groups.ROUTES + ('control', 'unknown')
 GA_API_VERSIONS = routes_ga.GA_API_VERSIONS
 # Which per-instance limit each route counts against.
 THROTTLE_KINDS = dict(routes_seed.THROTTLE_KINDS, **routes_ga.THROTTLE_KINDS)
 THROTTLE_KINDS.update(routes_updates.THROTTLE_KINDS)
+THROTTLE_KINDS.update(routes_groups.THROTTLE_KINDS)
 
 
 class Fault:
@@ -83,6 +84,8 @@ class Emulator:
         self.blobs = {}  # name -> {data, sig}: what imports fetch (routes_updates)
         self.running_seen = 0  # the most import/delete operations running at once
         self.running_refused = 0
+        self.log_collections = {}  # (instance, id) -> collection (routes_groups)
+        self.log_seconds = 2.0
         self.httpd = _Server((host, port), _Handler, self)
         self.thread = None
         self.limits = {}
@@ -155,6 +158,7 @@ class Emulator:
         """Back to the seed: deployments, updates, tokens, faults, throttling and journal."""
         with self.lock:
             self.blobs = {}
+            self.log_collections = {}
             self.running_seen = self.running_refused = 0
             self.faults = []
             self.journal = []
@@ -218,6 +222,7 @@ _TRACEPARENT = re.compile(r'00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}')
 
 
 class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes, routes_updates.UpdateRoutes,
+               routes_groups.GroupRoutes,
                BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'adu-emulator'
@@ -395,4 +400,5 @@ def _route(method, segments, query):
     if segments and segments[0] == '_emulator':
         return 'control', {}
     return routes_aad.match(method, segments) or routes_seed.match(method, segments, query) or \
-        routes_ga.match(method, segments) or routes_updates.match(method, segments) or ('unknown', {})
+        routes_groups.match(method, segments) or routes_ga.match(method, segments) or \
+        routes_updates.match(method, segments) or ('unknown', {})

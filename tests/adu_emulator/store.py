@@ -196,6 +196,8 @@ class Store:
         """The device-class subgroups of a group as the service lists them (None when the group is unknown)."""
         with self.lock:
             group = self.instances.get(instance, {}).get('groups', {}).get(group_id)
+            if group is None and (self.device_groups.get(group_id) or {}).get('device_classes'):
+                group = {}  # a group with devices and no deployment yet
             if group is None:
                 return None
             subgroups = []
