@@ -159,6 +159,8 @@ class Emulator:
         with self.lock:
             self.blobs = {}
             self.log_collections = {}
+            self.log_seconds = 2.0
+            self.page_size = 50
             self.running_seen = self.running_refused = 0
             self.faults = []
             self.journal = []

@@ -130,3 +130,18 @@ def test_import_get_list_operations_and_delete_update(client, emulator):
         client.device_update.get_update('Contoso', 'Sdk', '1.0')
     routes = [e['route'] for e in emulator.journal if e['route'] != 'blob']
     assert routes[0] == 'update_import' and 'update_operation' in routes and 'update_delete_operation' in routes
+
+
+def test_groups_best_updates_and_compliance(client, emulator):
+    emulator.page_size = 50
+    groups = list(client.device_management.list_groups())
+    assert 'fleet-eu' in [g['groupId'] for g in groups]
+    group = client.device_management.get_group('fleet-eu')
+    assert group['deviceCount'] == 9
+    best = list(client.device_management.list_best_updates_for_group('fleet-eu'))
+    assert best and all(b['update']['updateId']['name'] == 'Gateway' for b in best)
+    compliance = client.device_management.get_update_compliance_for_group('fleet-eu')
+    assert compliance['totalDeviceCount'] == 9
+    assert client.device_management.get_update_compliance()['totalDeviceCount'] >= 9
+    routes = [e['route'] for e in emulator.journal]
+    assert routes == ['groups_list', 'group_get', 'group_best_updates', 'group_compliance', 'instance_compliance']
