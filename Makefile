@@ -9,9 +9,13 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/adu/device_update
 BIN := $(CURDIR)/$(VENV)/bin
 PY_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # Tests import the collection as ansible_collections.adu.device_update and the emulator from tests/.
-TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
+# Azurite, Microsoft's storage emulator, from npm: the blob storage of the staging tests.
+AZURITE_DIR := $(BUILD)/azurite
+AZURITE := $(AZURITE_DIR)/node_modules/.bin/azurite-blob
+TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
+	ADU_AZURITE="$(AZURITE)"
 
-.PHONY: help venv tree tools docs demo bench compat test unit e2e pytest coverage-report sanity units lint docs-lint build clean
+.PHONY: help venv tree tools azurite docs demo bench compat test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
 	@echo "make demo   start the emulator, cancel and retry sample deployments, run again to show ok"
@@ -24,6 +28,11 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
 	touch $@
+
+azurite: $(AZURITE)
+$(AZURITE):
+	mkdir -p $(AZURITE_DIR)
+	npm install --prefix $(AZURITE_DIR) --no-audit --no-fund --loglevel=error azurite@3.35.0
 
 # ansible-playbook and the tests find this checkout as the collection adu.device_update.
 tree: $(COLLECTION_LINK)
@@ -45,7 +54,7 @@ demo: $(DEMO_VENV)/.installed tree
 unit: venv tree
 	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit tests/eda
 
-e2e: venv tree
+e2e: venv tree azurite
 	$(TEST_ENV) $(BIN)/python -m pytest -q tests/e2e
 
 COVERAGE_DIR := $(BUILD)/coverage
@@ -55,7 +64,7 @@ COVERAGE_ENV := COVERAGE_RCFILE="$(CURDIR)/tests/coverage.rc" \
 # pytest's unit, emulator and end-to-end tests, with line coverage of plugins/ over all of them: the
 # in-process tests under coverage run, the end-to-end ones on two workers (each starts its own emulator),
 # their modules reporting through ansiballz's coverage hook.
-pytest: venv tree tools
+pytest: venv tree tools azurite
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
 	$(TEST_ENV) $(COVERAGE_ENV) COVERAGE_FILE="$(COVERAGE_DIR)/pytest" \
 	  $(BIN)/python -m coverage run -m pytest -q -p no:cacheprovider tests/unit tests/eda tests/adu_emulator/tests \

@@ -31,3 +31,56 @@ def emulator(emulator_server):
     emulator_server.reset()
     yield emulator_server
     emulator_server.reset()
+
+
+# Azurite's well-known development account (public, documented by Microsoft; not a secret of anyone's).
+AZURITE_ACCOUNT = 'devstoreaccount1'
+AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+
+class Azurite:
+    """Azurite's blob service on 127.0.0.1, started from npm's package (make azurite installs it)."""
+
+    def __init__(self, workdir):
+        import socket  # pylint: disable=import-outside-toplevel
+        import subprocess  # pylint: disable=import-outside-toplevel
+        binary = os.environ.get('ADU_AZURITE') or os.path.join(
+            os.path.dirname(os.path.dirname(os.path.abspath(__file__))), '.build', 'azurite', 'node_modules', '.bin',
+            'azurite-blob')
+        if not os.path.exists(binary):
+            raise RuntimeError('Azurite is not installed at %s: run make azurite' % binary)
+        with socket.socket() as probe:
+            probe.bind(('127.0.0.1', 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [binary, '--blobHost', '127.0.0.1', '--blobPort', str(self.port), '--location', str(workdir), '--silent',
+             '--skipApiVersionCheck', '--loose', '--disableProductStyleUrl'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.account_url = 'http://127.0.0.1:%d/%s' % (self.port, AZURITE_ACCOUNT)
+        self.connection_string = ('DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;BlobEndpoint=%s;'
+                                  % (AZURITE_ACCOUNT, AZURITE_KEY, self.account_url))
+        import time  # pylint: disable=import-outside-toplevel
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(('127.0.0.1', self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError('Azurite did not start on port %d' % self.port)
+
+    def stop(self):
+        import signal  # pylint: disable=import-outside-toplevel
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except OSError:
+            pass
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope='session')
+def azurite(tmp_path_factory):
+    server = Azurite(tmp_path_factory.mktemp('azurite'))
+    yield server
+    server.stop()

@@ -102,7 +102,8 @@ class UpdateService:
         self.sleep = sleep
 
     # present
-    def present(self, declaration):
+    def present(self, declaration, prepare=None):
+        """prepare(declaration) -> declaration: called only when an import is to be sent (staging)."""
         update_id = declaration.update_id
         name = describe_update(update_id)
         found = self.api.find_update(update_id)
@@ -118,8 +119,10 @@ class UpdateService:
             result['msg'] += '; waited for it rather than start another'
             return self._follow_import(under_way, result, update_id)
         if self.check_mode:
-            return self._result(True, 'would import %s from %s' % (name, without_query(declaration.manifest['url'])),
-                                None, update_id)
+            where = without_query(declaration.manifest['url']) if declaration.manifest else 'the staged manifest'
+            return self._result(True, 'would import %s from %s' % (name, where), None, update_id)
+        if prepare is not None:
+            declaration = prepare(declaration)
         slot = self._take_slot('importing ' + name)
         try:
             result = self._result(True, 'imported %s' % name, None, update_id)

@@ -59,7 +59,7 @@ options:
     description:
       - Where the service fetches the import manifest from, usually a read-only SAS URL of a blob.
       - Must be https; http is accepted with a warning.
-      - Required with O(state=present). The URL's query (a SAS token) is a secret; the task never shows it.
+      - Required with O(state=present), unless O(source) stages the manifest. The URL's query (a SAS token) is a secret; the task never shows it.
     type: str
   manifest_path:
     description:
@@ -104,6 +104,67 @@ options:
     description: Seconds to follow the operation before the task fails with the RV(operation) as last read.
     type: int
     default: 1800
+  source:
+    description:
+      - Stage a build in Azure Blob Storage and import it from there, in one task (instead of O(manifest_url),
+        O(manifest_path) and O(files)).
+      - Before any upload, every file the manifest lists must be in O(source.files_dir) with the size and SHA-256
+        the manifest states (a mismatch fails naming the file and both hashes), and the update must not be imported
+        already (then nothing is uploaded).
+      - Each file and the manifest are uploaded as block blobs in chunks, never read whole into memory; a blob that
+        holds the same content already (its C(sha256) metadata) is not uploaded again, so a rerun after an
+        interrupted upload sends only what is missing. Then one read-only SAS per blob (a blob service SAS, never an
+        account SAS), valid O(sas_expiry) hours, and the import as with URLs.
+      - Needs the Python library C(azure-storage-blob) on the host that runs the module.
+    type: dict
+    version_added: 1.2.0
+    suboptions:
+      manifest_path:
+        description: The local import manifest.
+        type: path
+        required: true
+      files_dir:
+        description: The directory that holds the payload files the manifest lists.
+        type: path
+        required: true
+  storage:
+    description: Where O(source) is staged. Connection strings and keys are secrets; the task never shows them.
+    type: dict
+    version_added: 1.2.0
+    suboptions:
+      account_url:
+        description:
+          - The blob service, for example C(https://<account>.blob.core.windows.net), or an emulator's URL such as
+            C(http://127.0.0.1:10000/devstoreaccount1).
+          - Optional with O(storage.connection_string), which names its endpoint and wins.
+        type: str
+      container:
+        description: The container, created when missing.
+        type: str
+        required: true
+      connection_string:
+        description: The storage account's connection string (with C(AccountName) and C(AccountKey)).
+        type: str
+      account_key:
+        description: The storage account's key, with O(storage.account_url).
+        type: str
+      credential:
+        description:
+          - V(auto) would use an Azure AD credential and a user delegation SAS. It is not available in this release;
+            the task refuses it before any upload. Give O(storage.connection_string) or O(storage.account_key).
+        type: str
+        choices: [auto]
+      prefix:
+        description:
+          - Blob name prefix. Defaults to C(<provider>/<name>/<version>/); the manifest's blob is
+            C(<prefix><manifest file name>).
+        type: str
+  sas_expiry:
+    description:
+      - Hours the SAS URLs stay valid, 1 to 168. The service's documentation suggests at least 4 for large files.
+    type: int
+    default: 6
+    version_added: 1.2.0
 extends_documentation_fragment:
   - adu.device_update.connection
   - adu.device_update.target.GA_API
@@ -222,6 +283,30 @@ error:
       description: The operation's trace id, for a support request.
       type: str
       returned: always
+staged:
+  description:
+    - With O(source), each blob staged, the payload files first and the manifest last. Empty when the update was
+      there already, or an import of it was under way (nothing uploaded).
+  returned: with O(source)
+  type: list
+  elements: dict
+  contains:
+    blob:
+      description: The blob's name.
+      type: str
+      returned: always
+    size:
+      description: Its size in bytes.
+      type: int
+      returned: always
+    sha256:
+      description: Base64 of its SHA-256, as the manifest writes it.
+      type: str
+      returned: always
+    uploaded:
+      description: False when the blob held the same content already; null in check mode.
+      type: bool
+      returned: always
 pacing_wait:
   description: Seconds the task waited for slots of the instance's budgets.
   returned: always
@@ -234,6 +319,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._manifest import
 from ansible_collections.adu.device_update.plugins.module_utils._module import AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._updates import UpdateService
+from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import shown_urls
 
 ARGUMENT_SPEC = dict(
     update=dict(type='dict', options=dict(provider=dict(type='str', required=True),
@@ -250,6 +336,13 @@ ARGUMENT_SPEC = dict(
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=1800),
     api_version=dict(type='str'),
+    source=dict(type='dict', options=dict(manifest_path=dict(type='path', required=True),
+                                          files_dir=dict(type='path', required=True))),
+    storage=dict(type='dict', options=dict(
+        account_url=dict(type='str'), container=dict(type='str', required=True),
+        connection_string=dict(type='str', no_log=True), account_key=dict(type='str', no_log=True),
+        credential=dict(type='str', choices=['auto']), prefix=dict(type='str'))),
+    sas_expiry=dict(type='int', default=6),
 )
 
 
@@ -257,13 +350,32 @@ def ensure_update(module):
     """Validate everything, read, decide, act once, follow the operation: the result of the task."""
     params = module.params
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
-    declaration = declared_import(params, module.warn, module.redactor)
     connection = module.connection
     api = UpdatesApi(connection.http, connection.base_url, connection.instance, params['api_version'])
     service = UpdateService(api, module.check_mode, params['wait_timeout'] if params['wait'] else None,
                             pacer=connection.http.pacer)
+    if params['source'] is not None and params['state'] == 'present':
+        return connection.report_pacing(shown_urls(stage_and_import(module, service)))
+    declaration = declared_import(params, module.warn, module.redactor)
     result = service.present(declaration) if params['state'] == 'present' else service.absent(declaration)
-    return connection.report_pacing(result)
+    return connection.report_pacing(shown_urls(result))
+
+
+def stage_and_import(module, service):
+    """source given: check the build's files, upload what storage lacks, import from their SAS URLs."""
+    # Imported here: only a staging task needs it (and azure-storage-blob, which it imports when uploading).
+    from ansible_collections.adu.device_update.plugins.module_utils import _staging  # pylint: disable=import-outside-toplevel
+    params = module.params
+    plan = _staging.staging_plan(params, module.redactor, module.warn)
+    stager = _staging.Stager(plan, module.redactor, timeout=params['timeout'])
+
+    def prepare(declaration):  # pylint: disable=unused-argument
+        manifest, files = stager.stage()
+        return _staging.staged_declaration(plan, manifest, files, params['friendly_name'])
+    result = service.present(_staging.staged_declaration(plan, None, [], params['friendly_name']), prepare)
+    result['staged'] = plan.staged(stager.uploaded) if stager.uploaded else (
+        plan.staged() if module.check_mode and result['changed'] else [])
+    return result
 
 
 def main():

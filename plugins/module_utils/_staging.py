@@ -1,0 +1,277 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Staging a build's files in Azure Blob Storage for an import: checked, uploaded once, shared by SAS.
+
+Before anything is sent, every file the manifest lists is checked in files_dir (size and SHA-256 as the
+manifest states them). Uploads are block blobs sent in chunks from the file (never read whole into memory);
+a blob that holds the same content already (its sha256 metadata) is not sent again, so a rerun after an
+interrupted upload sends only what is missing. Each blob gets its own read-only SAS (a blob service SAS;
+never an account SAS). SAS URLs, keys and connection strings are secrets: registered with the task's
+redactor, shown only without their queries. azure-storage-blob is imported here only, when staging.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import datetime
+import hashlib
+import os
+import re
+import stat
+import traceback
+
+from ansible_collections.adu.device_update.plugins.module_utils._errors import (
+    AduError,
+    MissingLibraryError,
+    OptionError,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._manifest import (
+    ImportDeclaration,
+    manifest_files,
+    read_manifest,
+    sha256_b64,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value, validate_endpoint
+from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
+    describe_update,
+    update_id_option,
+    without_query,
+)
+
+CHUNK = 4 * 1024 * 1024
+SAS_EXPIRY_RANGE = (1, 168)
+# The service's rule for container names.
+_CONTAINER = re.compile(r'[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}')
+_ACCOUNT_KEY = re.compile(r'(?:^|;)\s*AccountKey=([^;]+)', re.IGNORECASE)
+
+
+def file_digest(path):
+    """(size, base64 SHA-256) of a file, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, 'rb') as handle:
+        while True:
+            chunk = handle.read(CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+    return size, base64.b64encode(digest.digest()).decode('ascii')
+
+
+class StagingPlan:
+    """What a task stages: the manifest and its files, checked; where they go in storage."""
+
+    def __init__(self, update_id, manifest_path, manifest_size, manifest_sha256, files, storage, sas_expiry):
+        self.update_id = update_id
+        self.manifest_path = manifest_path
+        self.manifest_size = manifest_size
+        self.manifest_sha256 = manifest_sha256
+        self.files = files  # [{filename, path, size, sha256}]
+        self.storage = storage
+        self.sas_expiry = sas_expiry
+
+    @property
+    def prefix(self):
+        if self.storage.get('prefix') is not None:
+            return self.storage['prefix']
+        return '%(provider)s/%(name)s/%(version)s/' % self.update_id
+
+    def blobs(self):
+        """[(blob name, local path, size, sha256)], the payload files first, the manifest last."""
+        items = [(self.prefix + f['filename'], f['path'], f['size'], f['sha256']) for f in self.files]
+        items.append((self.prefix + os.path.basename(self.manifest_path), self.manifest_path, self.manifest_size,
+                      self.manifest_sha256))
+        return items
+
+    def staged(self, uploaded=None):
+        """The staged list as returned; uploaded: {blob name: bool}, None in check mode."""
+        return [{'blob': name, 'size': size, 'sha256': sha, 'uploaded': None if uploaded is None else uploaded[name]}
+                for name, _path, size, sha in self.blobs()]
+
+
+def staging_plan(params, redactor, warn):
+    """Check the source and storage options and every file the manifest lists, before any request."""
+    for option in ('manifest_url', 'manifest_path', 'manifest_size', 'manifest_sha256'):
+        if params.get(option) is not None:
+            raise OptionError(option, 'is set by staging: with source, give source.manifest_path only')
+    if params.get('files'):
+        raise OptionError('files', 'are staged from source.files_dir: with source, give no files')
+    source, storage = params['source'], params.get('storage')
+    if not storage:
+        raise OptionError('storage', 'is required with source: account_url, container and one credential')
+    for secret in ('connection_string', 'account_key'):
+        if storage.get(secret):
+            redactor.add(storage[secret])
+            key = _ACCOUNT_KEY.search(storage[secret]) if secret == 'connection_string' else None
+            if key:
+                redactor.add(key.group(1))
+    credentials = [c for c in ('connection_string', 'account_key', 'credential') if storage.get(c)]
+    if len(credentials) != 1:
+        raise OptionError('storage', 'needs exactly one credential: connection_string, account_key or '
+                          'credential: auto (got %s)' % (', '.join(credentials) or 'none'))
+    if storage.get('credential'):
+        raise OptionError('storage.credential', 'auto (an Azure AD credential and a user delegation SAS) is not '
+                          'available in this release: give connection_string or account_key')
+    if not storage.get('connection_string'):
+        if not storage.get('account_url'):
+            raise OptionError('storage.account_url', 'is required unless connection_string names the endpoint, for '
+                              'example https://<account>.blob.core.windows.net')
+        validate_endpoint(storage['account_url'].rstrip('/'), 'storage.account_url')
+        if storage['account_url'].startswith('http://'):
+            warn('storage.account_url is http: the files and their SAS tokens travel unencrypted; prefer https')
+    if not _CONTAINER.fullmatch(storage.get('container') or ''):
+        raise OptionError('storage.container', 'must be 3 to 63 lower-case letters, digits and single hyphens, '
+                          'starting with a letter or digit (got %s)' % shown_value(storage.get('container')))
+    prefix = storage.get('prefix')
+    if prefix is not None and (prefix.startswith('/') or '\\' in prefix or len(prefix) > 512):
+        raise OptionError('storage.prefix', 'must be a blob name prefix such as builds/1.0.2/, without a leading / '
+                          '(got %s)' % shown_value(prefix))
+    expiry = params.get('sas_expiry')
+    if expiry is None or not SAS_EXPIRY_RANGE[0] <= expiry <= SAS_EXPIRY_RANGE[1]:
+        raise OptionError('sas_expiry', 'must be %d to %d hours (got %s); the service suggests at least 4 for large '
+                          'files' % (SAS_EXPIRY_RANGE + (shown_value(expiry),)))
+    data, manifest = read_manifest(source['manifest_path'])
+    try:
+        named = update_id_option(manifest.get('updateId'), 'updateId')
+    except OptionError as exc:
+        raise OptionError('source.manifest_path', '%s: its %s' % (source['manifest_path'], exc))
+    if params.get('update') is not None and update_id_option(params['update']) != named:
+        raise OptionError('update', 'is %s but the manifest at source.manifest_path names %s: they must agree'
+                          % (describe_update(update_id_option(params['update'])), describe_update(named)))
+    files = [_checked_file(source['files_dir'], listed) for listed in manifest_files(manifest, source['manifest_path'])]
+    return StagingPlan(named, source['manifest_path'], len(data), sha256_b64(data), files, storage, expiry)
+
+
+def _checked_file(files_dir, listed):
+    name = listed['filename']
+    path = os.path.join(files_dir, name)
+    if os.path.basename(name) != name or name in ('.', '..'):
+        raise OptionError('source.manifest_path', 'lists the file %s, which is not a plain file name' % shown_value(name))
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise OptionError('source.files_dir', 'the manifest lists %s, which is not in %s' % (name, files_dir))
+    if not stat.S_ISREG(info.st_mode):
+        raise OptionError('source.files_dir', '%s in %s is not a regular file' % (name, files_dir))
+    size, sha = file_digest(path)
+    if listed.get('size') is not None and size != listed['size']:
+        raise OptionError('source.files_dir', '%s is %d bytes but the manifest states %s; nothing was uploaded'
+                          % (name, size, listed['size']))
+    if sha != listed.get('sha256'):
+        raise OptionError('source.files_dir', '%s has SHA-256 %s but the manifest states %s; nothing was uploaded'
+                          % (name, sha, listed.get('sha256')))
+    return {'filename': name, 'path': path, 'size': size, 'sha256': sha}
+
+
+def _blob_library():
+    try:
+        from azure.storage.blob import BlobSasPermissions, BlobServiceClient, generate_blob_sas  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise MissingLibraryError('azure-storage-blob', traceback.format_exc())
+    return BlobServiceClient, BlobSasPermissions, generate_blob_sas
+
+
+class Stager:
+    """Uploads a StagingPlan and mints its SAS URLs. clock: returns an aware UTC datetime."""
+
+    def __init__(self, plan, redactor, ca_path=None, timeout=30.0, clock=None):
+        self.plan = plan
+        self.redactor = redactor
+        self.ca_path = ca_path
+        self.timeout = timeout
+        self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self.uploaded = {}
+
+    def _service(self):
+        service_client, _permissions, _sas = _blob_library()
+        storage = self.plan.storage
+        options = dict(max_single_put_size=CHUNK, max_block_size=CHUNK, connection_timeout=self.timeout,
+                       read_timeout=max(self.timeout, 60))
+        if self.ca_path:
+            options['connection_verify'] = self.ca_path
+        if storage.get('connection_string'):
+            return service_client.from_connection_string(storage['connection_string'], **options)
+        if storage.get('account_key'):
+            name = _account_name(storage['account_url'])
+            return service_client(storage['account_url'], credential={'account_name': name,
+                                                                      'account_key': storage['account_key']}, **options)
+        raise OptionError('storage', 'needs connection_string or account_key')
+
+    def stage(self):
+        """Upload what is missing; returns (manifest {url, size, sha256}, files [{filename, url}])."""
+        try:
+            service = self._service()
+            container = service.get_container_client(self.plan.storage['container'])
+            self._ensure_container(container)
+            urls = {}
+            for name, path, size, sha in self.plan.blobs():
+                blob = container.get_blob_client(name)
+                self.uploaded[name] = not self._holds(blob, size, sha)
+                if self.uploaded[name]:
+                    with open(path, 'rb') as handle:
+                        blob.upload_blob(handle, length=size, overwrite=True, metadata={'sha256': sha},
+                                         max_concurrency=1)
+                urls[name] = self._sas_url(service, blob, name)
+        except AduError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except  # azure-core's errors and the OS's
+            raise AduError('staging in container %s of %s failed: %s: %s' % (
+                self.plan.storage['container'], self._where(), type(exc).__name__,
+                self.redactor.scrub(str(exc))[:600]))
+        blobs = self.plan.blobs()
+        manifest = {'url': urls[blobs[-1][0]], 'size': self.plan.manifest_size, 'sha256': self.plan.manifest_sha256}
+        files = [{'filename': f['filename'], 'url': urls[name]} for f, (name, _p, _s, _h) in zip(self.plan.files, blobs)]
+        return manifest, files
+
+    def _where(self):
+        storage = self.plan.storage
+        if storage.get('account_url'):
+            return without_query(storage['account_url'])
+        endpoint = re.search(r'BlobEndpoint=([^;]+)', storage.get('connection_string') or '')
+        return without_query(endpoint.group(1)) if endpoint else 'the storage account of connection_string'
+
+    @staticmethod
+    def _ensure_container(container):
+        from azure.core.exceptions import ResourceExistsError  # pylint: disable=import-outside-toplevel
+        try:
+            container.create_container()
+        except ResourceExistsError:
+            pass
+
+    @staticmethod
+    def _holds(blob, size, sha):
+        """Whether the blob holds this content already (its size and the sha256 it was uploaded with)."""
+        from azure.core.exceptions import ResourceNotFoundError  # pylint: disable=import-outside-toplevel
+        try:
+            properties = blob.get_blob_properties()
+        except ResourceNotFoundError:
+            return False
+        return properties.size == size and (properties.metadata or {}).get('sha256') == sha
+
+    def _sas_url(self, service, blob, name):
+        _client, permissions, generate = _blob_library()
+        now = self.clock()
+        credential = service.credential
+        sas = generate(account_name=credential.account_name, container_name=self.plan.storage['container'],
+                       blob_name=name, account_key=credential.account_key, permission=permissions(read=True),
+                       start=now - datetime.timedelta(minutes=5),
+                       expiry=now + datetime.timedelta(hours=self.plan.sas_expiry))
+        self.redactor.add(sas)
+        return '%s?%s' % (blob.url, sas)
+
+
+def _account_name(account_url):
+    """The account of https://<account>.blob.core.windows.net, or of an emulator's http://host:port/<account>."""
+    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
+    parts = urlsplit(account_url)
+    path = parts.path.strip('/')
+    if path:
+        return path.split('/')[0]
+    return (parts.hostname or '').split('.')[0]
+
+
+def staged_declaration(plan, manifest, files, friendly_name):
+    return ImportDeclaration(plan.update_id, manifest, files, friendly_name)
