@@ -294,8 +294,12 @@ class Store:
             body['update'] = copy.deepcopy(spec['update'])
             if 'downloadSecurity' not in body and self.ga_default_download_security:
                 body['downloadSecurity'] = self.ga_default_download_security
+            # A device class may play a rollout over time: its timeline (see _with_timeline), seconds from now.
+            statuses = dict((dc, dict((k, v) for k, v in status.items() if k != 'timeline'))
+                            for dc, status in classes.items())
             created = self.add_ga_deployment(instance, group_id, body, dict(
-                (dc, dict(_GA_NO_DEVICES, deploymentState='Active', **status)) for dc, status in classes.items()))
+                (dc, dict(_GA_NO_DEVICES, deploymentState='Active', **status)) for dc, status in statuses.items()),
+                dict((dc, status['timeline']) for dc, status in classes.items() if status.get('timeline')))
             return copy.deepcopy(created)
 
     def delete_ga_deployment(self, instance, group_id, deployment_id, device_class_id=None):

@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The role adu.device_update.staged_rollout end to end: rings that pass, a ring that fails, reruns, check mode.
+
+The emulator's ring-* groups play their rollouts over a few seconds (seed.json): ring-canary, ring-pilot and
+ring-broad end healthy, ring-bad has 3 of 10 devices failed after a second."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+UPDATE = {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}
+
+
+def rollout_play(runner, rings, name='fw', **variables):
+    """A play that runs the role with module_defaults, and shows the fact adu_rollout whatever happens."""
+    defaults = runner.connection('access_token')
+    role_vars = dict(adu_rollout_update=UPDATE, adu_rollout_name=name, adu_rollout_poll_interval=1,
+                     adu_rollout_rings=rings)
+    role_vars.update(variables)
+    return '''
+- name: Roll out
+  module_defaults:
+    group/adu.device_update.adu: %s
+  block:
+    - name: Run the role
+      ansible.builtin.include_role:
+        name: adu.device_update.staged_rollout
+      vars: %s
+  always:
+    - name: Show the rollout
+      ansible.builtin.debug:
+        var: adu_rollout
+''' % (json.dumps(defaults), json.dumps(role_vars))
+
+
+def story(play):
+    shown = [r for r in play.results if 'adu_rollout' in r]
+    assert shown, play.output
+    return shown[-1]['adu_rollout']
+
+
+def failure(play):
+    """The msg of the task that failed the play."""
+    failed = [r['result'] for r in play.records if r['outcome'] == 'failed']
+    assert failed, play.output
+    return failed[-1]['msg']
+
+
+def ring(name, group, **options):
+    spec = dict(name=name, group_id=group, timeout=30)
+    spec.update(options)
+    return spec
+
+
+def writes(emulator):
+    return [(e['method'], e['route'], e.get('deployment_id')) for e in emulator.journal if e['method'] != 'GET'
+            and e['route'] not in ('token', 'discovery')]
+
+
+def test_three_rings_pass_then_a_rerun_reads_once_per_ring(runner, emulator):
+    rings = [ring('canary', 'ring-canary'), ring('pilot', 'ring-pilot', soak=1), ring('broad', 'ring-broad')]
+    play = runner.play(rollout_play(runner, rings), verbosity=1)
+    assert play.rc == 0, play.output
+    result = story(play)
+    assert result['update'] == UPDATE
+    assert [r['verdict'] for r in result['rings']] == ['passed'] * 3
+    broad = result['rings'][2]
+    assert (broad['total_devices'], broad['succeeded_count'], broad['failed_count']) == (20, 19, 1)
+    assert broad['succeeded_percentage'] == 95.0 and broad['failed_percentage'] == 5.0
+    assert [w[1:] for w in writes(emulator)] == [('ga_create', 'fw-canary'), ('ga_create', 'fw-pilot'),
+                                                 ('ga_create', 'fw-broad')]
+    assert 'ring broad (fw-broad in group ring-broad) passed; 20 targeted, 19 succeeded (95.0%)' in play.output
+    emulator.journal.clear()
+    again = runner.play(rollout_play(runner, rings))
+    assert again.rc == 0, again.output
+    assert [r['verdict'] for r in story(again)['rings']] == ['passed'] * 3
+    assert writes(emulator) == []
+    statuses = [e['deployment_id'] for e in emulator.journal if e['route'] == 'ga_group_status']
+    assert statuses == ['fw-canary', 'fw-pilot', 'fw-broad']  # one status read per ring
+
+
+def test_a_failing_ring_is_canceled_and_the_rest_not_started(runner, emulator):
+    rings = [ring('canary', 'ring-canary'), ring('pilot', 'ring-bad'), ring('broad', 'ring-broad')]
+    play = runner.play(rollout_play(runner, rings))
+    assert play.rc != 0
+    msg = failure(play)
+    assert msg.startswith('staged rollout fw stopped at ring pilot (fw-pilot in group ring-bad): failed '
+                                    'devices passed 5%; 10 targeted')
+    assert '3 failed (30.0%)' in msg and 'rings not started: broad' in msg
+    result = story(play)
+    assert [r['verdict'] for r in result['rings']] == ['passed', 'failed', 'not_started']
+    assert result['rings'][1]['failed_count'] == 3 and result['rings'][2]['total_devices'] is None
+    assert ('POST', 'ga_cancel', 'fw-pilot') in writes(emulator)
+    assert not [w for w in writes(emulator) if w[2] == 'fw-broad']
+    emulator.journal.clear()
+    again = runner.play(rollout_play(runner, rings))  # the rerun stops at the same ring
+    assert again.rc != 0
+    assert [r['verdict'] for r in story(again)['rings']] == ['passed', 'failed', 'not_started']
+    assert 'its deployment is canceled' in failure(again)
+    assert not [w for w in writes(emulator) if w[1] == 'ga_create']
+
+
+def test_keep_leaves_the_failing_ring_running(runner, emulator):
+    play = runner.play(rollout_play(runner, [ring('pilot', 'ring-bad')], adu_rollout_on_failure='keep'))
+    assert play.rc != 0, play.output and 'its deployment was kept' in play.output
+    assert not [w for w in writes(emulator) if w[1] == 'ga_cancel']
+
+
+def test_a_ring_without_a_verdict_fails_at_its_timeout(runner, emulator):
+    # 30% failed is within 50%, 70% succeeded short of 95%: no verdict, ever.
+    play = runner.play(rollout_play(runner, [ring('pilot', 'ring-bad', timeout=4, max_failed_percentage=50)]),
+                       verbosity=1)
+    assert play.rc != 0
+    assert 'no verdict within 4 s' in failure(play)
+    # At -v, a line per poll, with the figures the service reported.
+    assert play.output.count('FAILED - RETRYING') >= 2 and '10 targeted' in play.output
+    assert story(play)['rings'][0]['verdict'] == 'failed'
+
+
+def test_check_mode_reads_only_and_prints_the_plan(runner, emulator):
+    first = runner.play(rollout_play(runner, [ring('canary', 'ring-canary')]))
+    assert first.rc == 0, first.output
+    emulator.journal.clear()
+    rings = [ring('canary', 'ring-canary'), ring('pilot', 'ring-pilot'), ring('broad', 'ring-broad')]
+    play = runner.play(rollout_play(runner, rings), check=True)
+    assert play.rc == 0, play.output
+    assert [r['verdict'] for r in story(play)['rings']] == ['passed', 'not_started', 'not_started']
+    assert writes(emulator) == []
+    assert 'canary: passed' in play.output and 'pilot: not_started' in play.output
+
+
+def test_a_bad_variable_is_refused_before_any_request(runner, emulator):
+    play = runner.play(rollout_play(runner, [{'name': 'canary', 'timeout': 'soon'}]))
+    assert play.rc != 0 and 'group_id' in play.output
+    assert [e for e in emulator.journal if e['route'] not in ('token', 'discovery')] == []
+    bad_id = runner.play(rollout_play(runner, [ring('Canary!', 'ring-canary')], name='FW'))
+    assert bad_id.rc != 0 and 'lower-case' in bad_id.output
+    assert [e for e in emulator.journal if e['route'] not in ('token', 'discovery')] == []
+
+
+def test_a_ring_someone_else_canceled_fails(runner, emulator):
+    create = {'name': 'create', 'adu.device_update.adu_deployment': dict(
+        runner.connection(), state='present', group_id='ring-canary', deployment_id='fw-canary', update=UPDATE)}
+    cancel = {'name': 'cancel', 'adu.device_update.adu_deployment': dict(
+        runner.connection(), state='canceled', group_id='ring-canary', deployment_id='fw-canary')}
+    assert runner.play([create, cancel]).rc == 0
+    play = runner.play(rollout_play(runner, [ring('canary', 'ring-canary'), ring('broad', 'ring-broad')]))
+    assert play.rc != 0 and 'its deployment is canceled' in play.output
+    assert [r['verdict'] for r in story(play)['rings']] == ['failed', 'not_started']
+
+
+def test_an_update_not_imported_starts_no_ring(runner, emulator):
+    play = runner.play(rollout_play(runner, [ring('canary', 'ring-canary')],
+                                    adu_rollout_update=dict(UPDATE, version='9.9.9')))
+    assert play.rc != 0 and 'is not imported in the instance' in play.output
+    assert writes(emulator) == [] and story(play)['rings'][0]['verdict'] == 'not_started'
