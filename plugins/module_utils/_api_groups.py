@@ -99,8 +99,13 @@ class ManagementApi(Api):
 
     def create_log_collection(self, log_collection_id, devices, description):
         name = 'log collection %s' % log_collection_id
-        body = {'deviceList': [dict({'deviceId': d['device_id']}, **({'moduleId': d['module_id']}
-                                                                    if d.get('module_id') else {})) for d in devices]}
+        listed = []
+        for device in devices:
+            item = {'deviceId': device['device_id']}
+            if device.get('module_id'):
+                item['moduleId'] = device['module_id']
+            listed.append(item)
+        body = {'deviceList': listed}
         if description:
             body['description'] = description
         return normalize_log_collection(self._call(

@@ -89,7 +89,7 @@ def test_a_failing_ring_is_canceled_and_the_rest_not_started(runner, emulator):
     assert play.rc != 0
     msg = failure(play)
     assert msg.startswith('staged rollout fw stopped at ring pilot (fw-pilot in group ring-bad): failed '
-                                    'devices passed 5%; 10 targeted')
+                          'devices passed 5%; 10 targeted')
     assert '3 failed (30.0%)' in msg and 'rings not started: broad' in msg
     result = story(play)
     assert [r['verdict'] for r in result['rings']] == ['passed', 'failed', 'not_started']

@@ -67,8 +67,8 @@ def test_build_directory_staged_and_imported_then_ok(runner, emulator, azurite, 
     assert play.rc == 0, play.output
     result = play.result
     assert result['changed'] is True and result['update']['update_id'] == UPDATE
-    assert [s['blob'] for s in result['staged']] == [PREFIX + 'gateway.swu', PREFIX + 'install.sh',
-                                                    PREFIX + 'gateway.sig', PREFIX + 'gateway.importmanifest.json']
+    assert [s['blob'] for s in result['staged']] == [
+        PREFIX + 'gateway.swu', PREFIX + 'install.sh', PREFIX + 'gateway.sig', PREFIX + 'gateway.importmanifest.json']
     assert all(s['uploaded'] for s in result['staged'])
     assert result['staged'][0]['size'] == 30000 and result['staged'][0]['sha256'] == b64sha(b'image ' * 5000)
     files = emulator.store.catalog.files('blue', UPDATE)

@@ -169,3 +169,45 @@ def test_a_429_one_task_met_holds_back_every_task_of_the_host(tmp_path):
     pacer(tmp_path, clock).throttled('deployment_action', clock.now + 60)
     pacer(tmp_path, clock).acquire('deployment_action')
     assert clock.now == 1060.0
+
+
+def test_read_budgets_have_their_own_limits(tmp_path):
+    clock = Clock()
+    paced = WritePacer(str(tmp_path / 'cache'), 'https://h/blue', limit=6, window=60.0, clock=clock,
+                       sleep=clock.sleep, limits={'group_read': 30})
+    times = []
+    for _read in range(31):
+        paced.sent('group_read', paced.acquire('group_read'))
+        times.append(clock.now)
+    assert times[29] == 1000.0 and times[30] > 1060.0  # the 31st read waits a window, the writes' 6 do not apply
+
+
+def test_running_slots_are_bounded_and_freed_by_release_or_a_dead_process(tmp_path):
+    clock = Clock()
+    paced = pacer(tmp_path, clock, deadline=1010.0)
+    slots = [paced.take_running('update_operations', 2) for _slot in range(2)]
+    with pytest.raises(PacingTimeout):
+        paced.take_running('update_operations', 2)  # all taken by this (live) process until the deadline
+    paced.release_running('update_operations', slots[0])
+    clock.now = 1000.0
+    assert paced.take_running('update_operations', 2) is not None
+    data = json.loads(open(os.path.join(str(tmp_path / 'cache'), 'writes.json')).read())
+    dead = subprocess.Popen(['true'])
+    dead.wait()
+    for key, value in data.items():
+        if isinstance(value, list) and len(value) == 2 and all('pid' in s and 'w' not in s for s in value):
+            for slot in value:
+                slot['pid'] = dead.pid
+    with open(os.path.join(str(tmp_path / 'cache'), 'writes.json'), 'w') as handle:
+        json.dump(data, handle)
+    assert paced.take_running('update_operations', 2) is not None  # the dead process's slots no longer count
+
+
+def test_notes_are_kept_until_they_expire(tmp_path):
+    clock = Clock()
+    paced = pacer(tmp_path, clock)
+    paced.remember('import a/b/1', '/deviceUpdate/blue/updates/operations/1', keep=60)
+    assert paced.remembered('import a/b/1') == '/deviceUpdate/blue/updates/operations/1'
+    assert paced.remembered('import a/b/2') is None
+    clock.now += 61
+    assert paced.remembered('import a/b/1') is None
