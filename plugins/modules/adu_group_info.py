@@ -14,7 +14,7 @@ version_added: 1.2.0
 description:
   - Reads one device group (O(group_id)) or every group of the instance, with what O(include) asks for, on the GA API.
   - Before a rollout, what to deploy where (the best update of each device-class subgroup); after it, how much of a
-    group is on the latest update (RV(groups[].compliance.compliance_percentage)).
+    group is on the latest update (C(compliance_percentage) in RV(groups[].compliance)).
   - Reads of groups, best updates and compliance take slots of their budgets (30 a minute each per instance, shared
     by every task and fork on the host through the pacing file), so many forks reading many groups meet no refusal.
     Pages are followed on the service only, bounded in pages, items and bytes.

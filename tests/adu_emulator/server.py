@@ -373,7 +373,7 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
     def _route_unknown(self, params, body, query, entry, fault):
         return self._error(404, 'NotFound', 'No route for %s %s' % (self.command, urlsplit(self.path).path))
 
-    # Control API for a running emulator (CLI mode): journal, faults, reset
+    # Control API for a running emulator (CLI mode): journal, faults, throttling, blobs, reset
     def _control(self, method, segments, body):
         what = segments[1] if len(segments) > 1 else ''
         if method == 'GET' and what == 'journal':
@@ -388,6 +388,9 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
             except (TypeError, ValueError) as exc:
                 return self._error(400, 'BadThrottle', str(exc))
             return self._send(200, {'throttle': True})
+        if method == 'POST' and what == 'blobs' and len(segments) == 3:
+            # What an import fetches (a build's manifest and files), as put_blob(); answers the URL to give.
+            return self._send(200, {'url': self.emulator.put_blob(segments[2], body)})
         if method == 'POST' and what == 'faults':
             try:
                 self.emulator.add_fault(**json.loads(body.decode('utf-8') or '{}'))

@@ -50,8 +50,9 @@ def test_counts_the_service_did_not_send_count_as_none():
 
 
 def test_rings_get_defaults_and_deployment_ids():
-    rings = rollout_rings([{'name': 'canary', 'group_id': 'g1'}, {'name': 'broad', 'group_id': 'g2',
-                                                                   'deployment_id': 'own-id', 'soak': 60}], 'fw-12')
+    given = [{'name': 'canary', 'group_id': 'g1'},
+             {'name': 'broad', 'group_id': 'g2', 'deployment_id': 'own-id', 'soak': 60}]
+    rings = rollout_rings(given, 'fw-12')
     assert [r['deployment_id'] for r in rings] == ['fw-12-canary', 'own-id']
     assert rings[0]['timeout'] == 3600 and rings[1]['soak'] == 60 and rings[0]['max_failed_percentage'] == 5
 
