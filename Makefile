@@ -18,7 +18,7 @@ TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANS
 .PHONY: help venv tree tools azurite docs demo bench compat test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
-	@echo "make demo   start the emulator, cancel and retry sample deployments, run again to show ok"
+	@echo "make demo   start the emulator and Azurite: stage and import a build, roll it out, stop a rollout at its failing ring; run again to show ok"
 	@echo "make test   everything CI runs"
 	@echo "make bench  the benchmark of docs/performance.md"
 
@@ -47,9 +47,9 @@ $(DEMO_VENV)/.installed: requirements.txt tests/requirements-demo.txt
 	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-demo.txt
 	touch $@
 
-demo: $(DEMO_VENV)/.installed tree
+demo: $(DEMO_VENV)/.installed tree azurite
 	PATH="$(CURDIR)/$(DEMO_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" \
-	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" bash scripts/demo.sh
+	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" ADU_AZURITE="$(AZURITE)" bash scripts/demo.sh
 
 unit: venv tree
 	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit tests/eda

@@ -34,9 +34,16 @@ def rollout_rings(rings, rollout_name):
             validate_ga_deployment_id(ring['deployment_id'], option)
         except OptionError as exc:
             raise AnsibleFilterError('%s (the deployment id %s)' % (exc, ring['deployment_id']))
-        for key in ('max_failed_percentage', 'min_succeeded_percentage'):
-            if not 0 <= ring[key] <= 100:
-                raise AnsibleFilterError('adu_rollout_rings[%d].%s: must be 0 to 100 (got %s)' % (index, key, ring[key]))
+        # Numbers as survey answers and -e give them, strings included.
+        for key, kind, low, high in (('max_failed_percentage', float, 0, 100), ('min_succeeded_percentage', float, 0, 100),
+                                     ('timeout', int, 1, 7 * 86400), ('soak', int, 0, 7 * 86400)):
+            try:
+                ring[key] = kind(ring[key])
+            except (TypeError, ValueError):
+                ring[key] = None
+            if ring[key] is None or not low <= ring[key] <= high:
+                raise AnsibleFilterError('adu_rollout_rings[%d].%s: must be a number from %s to %s (got %r)'
+                                         % (index, key, low, high, rings[index].get(key)))
         planned.append(ring)
     return planned
 

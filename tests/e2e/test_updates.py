@@ -253,6 +253,6 @@ def test_update_info_reads(runner, emulator):
     assert one['updates'][0]['update_id']['version'] == '2026.10.1' and one['updates'][0]['files'] == []
     assert missing['updates'] == [] and 'not found' in missing['msg']
     assert names['names'] == ['Gateway', 'Virtual-Machine'] and names['updates'] == []
-    assert versions['versions'] == ['2026.10.1', '2026.11.25']
-    assert len(every['updates']) == 3
+    assert versions['versions'] == ['2026.10.1', '2026.11.25', '2026.9.1']
+    assert len(every['updates']) == 4
     assert running['operations'] == []

@@ -55,12 +55,13 @@ def test_rings_get_defaults_and_deployment_ids():
     rings = rollout_rings(given, 'fw-12')
     assert [r['deployment_id'] for r in rings] == ['fw-12-canary', 'own-id']
     assert rings[0]['timeout'] == 3600 and rings[1]['soak'] == 60 and rings[0]['max_failed_percentage'] == 5
+    assert rollout_rings([{'name': 'a', 'group_id': 'g', 'timeout': '60', 'soak': '5'}], 'fw')[0]['timeout'] == 60
 
 
 @pytest.mark.parametrize('rings, name, text', [
     ([{'name': 'Canary', 'group_id': 'g'}], 'fw', 'lower-case'),
     ([{'name': 'a', 'group_id': 'g'}, {'name': 'a', 'group_id': 'h'}], 'fw', 'names two rings'),
-    ([{'name': 'a', 'group_id': 'g', 'max_failed_percentage': 101}], 'fw', 'must be 0 to 100'),
+    ([{'name': 'a', 'group_id': 'g', 'max_failed_percentage': 101}], 'fw', 'must be a number from 0 to 100'),
     ([], 'fw', 'at least one ring'),
 ])
 def test_bad_rings_are_refused(rings, name, text):
