@@ -292,8 +292,7 @@ class UpdateService:
     def _failed(result, what, error, delete=False):
         result['changed'] = True
         result['error'] = error
-        hint = ('the service refused to delete it; an update a deployment still names cannot be deleted: delete '
-                'or replace that deployment first') if delete else hint_for(error)
+        hint = 'the service refused to delete it; see error for its account of why' if delete else hint_for(error)
         return OperationFailed('%s: %s%s (operation %s, trace id %s); %s' % (
             what, error['code'] or 'no error code', ': %s' % error['message'] if error['message'] else '',
             (result.get('operation') or {}).get('operation_id'), error['trace_id'], hint), result=result)
