@@ -134,9 +134,10 @@ test: sanity units lint docs-lint build compat pytest coverage-report
 	 echo; echo "make test: $$(count passed) passed, $$(count failed) failed"
 
 # The benchmark of docs/performance.md: figures printed as tables, a JSON copy and a plot in .build/bench.
-bench: venv tree
+bench: venv tree azurite
 	mkdir -p $(BUILD)/bench
 	$(TEST_ENV) $(BIN)/python scripts/bench.py --json $(BUILD)/bench/results.json --plot $(BUILD)/bench/performance.png
+	$(TEST_ENV) $(BIN)/python scripts/bench_staging.py --json $(BUILD)/bench/staging.json
 
 clean:
 	rm -rf $(BUILD) $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache .hypothesis .coverage*

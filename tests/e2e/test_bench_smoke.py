@@ -35,3 +35,16 @@ def test_bench_runs_and_counts_requests_as_targeted(tmp_path):
     for path in ('access_token', 'cached token'):
         assert figures['imports'][path]['loaded'] == {'msal': False, 'cryptography': False, 'requests': True}
     assert sorted(figures['per_deployment']) == ['already canceled', 'canceling']
+
+
+def test_staging_bench_runs_and_uploads_once(tmp_path):
+    out = tmp_path / 'staging.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_staging.py'), '--size', '8',
+                           '--json', str(out)], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '6. Staging a 8 MB build file' in proc.stdout
+    figures = json.loads(out.read_text())
+    assert figures['first']['rc'] == 0 and figures['rerun']['rc'] == 0
+    assert 0 < figures['first']['peak_rss_mb'] < 400
+    assert '[True, True] imported update Contoso/Large/1.0.8' in proc.stdout
+    assert '[] update Contoso/Large/1.0.8 is imported; nothing to do' in proc.stdout

@@ -1,0 +1,107 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""make bench, section 6: a large build file staged and imported in bounded memory.
+
+One adu_update task with source stages a file of --size MB (and its manifest) in Azurite and imports it from
+the emulator. Printed: wall time, the peak resident memory of the largest process the run left behind (the
+module's own process, or ansible-playbook's), and how the peak compares with the file; a rerun (nothing uploaded).
+The upload reads the file in 4 MiB chunks, so the peak stays near a task's baseline whatever the file's size.
+It measures and prints; it asserts nothing.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+
+from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from conftest import Azurite  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def build(directory, size_mb):
+    """A payload of size_mb MB, written and hashed in chunks, and a manifest naming it."""
+    os.makedirs(directory)
+    digest, chunk = hashlib.sha256(), os.urandom(1024 * 1024)
+    with open(os.path.join(directory, 'image.swu'), 'wb') as handle:
+        for _block in range(size_mb):
+            handle.write(chunk)
+            digest.update(chunk)
+    manifest = {'updateId': {'provider': 'Contoso', 'name': 'Large', 'version': '1.0.%d' % size_mb},
+                'files': [{'filename': 'image.swu', 'sizeInBytes': size_mb * 1024 * 1024,
+                           'hashes': {'sha256': base64.b64encode(digest.digest()).decode('ascii')}}]}
+    path = os.path.join(directory, 'large.importmanifest.json')
+    with open(path, 'w') as handle:
+        json.dump(manifest, handle)
+    return path
+
+
+def run(emulator, azurite, manifest, directory, work):
+    play = os.path.join(work, 'stage.yml')
+    task = {'adu.device_update.adu_update': {
+        'endpoint': emulator.url, 'ca_path': emulator.ca_path, 'instance': 'blue',
+        'access_token': 'emu-static-access-token-for-tests', 'wait_timeout': 600,
+        'source': {'manifest_path': manifest, 'files_dir': directory},
+        'storage': {'connection_string': azurite.connection_string, 'container': 'bench'}}, 'register': 'staged'}
+    show = {'ansible.builtin.debug': {'msg': "{{ staged.staged | map(attribute='uploaded') | list }} {{ staged.msg }}"}}
+    with open(play, 'w') as handle:
+        json.dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': [task, show]}], handle)
+    env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR='1',
+               ANSIBLE_LOCALHOST_WARNING='false', XDG_CACHE_HOME=os.path.join(work, 'cache'))
+    # Each run in a process of its own, which reports the peak of what it waited for: this run's alone.
+    measure = ('import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); '
+               'sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); '
+               'sys.exit(p.returncode)')
+    started = time.time()
+    proc = subprocess.run([sys.executable, '-c', measure, 'ansible-playbook', play, '-i', 'localhost,', '-c', 'local'],
+                          capture_output=True, text=True, env=env, check=False)
+    peaks = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith('PEAK ')]
+    return proc, time.time() - started, (peaks[-1] / 1024.0 if peaks else float('nan'))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
+    parser.add_argument('--size', type=int, default=200, help='MB of the build file')
+    parser.add_argument('--json', help='write the figures here as JSON')
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix='adu-bench-staging-')
+    emulator = Emulator(cert_dir=work).start()
+    emulator.store.catalog.import_seconds = 1.0
+    azurite = Azurite(os.path.join(work, 'azurite'))
+    try:
+        directory = os.path.join(work, 'build')
+        manifest = build(directory, args.size)
+        figures = {'size_mb': args.size}
+        print('6. Staging a %d MB build file in Azurite and importing it (one adu_update task)' % args.size)
+        print('%-28s %10s %16s %s' % ('run', 'seconds', 'peak RSS (MB)', 'uploaded'))
+        for name in ('first (uploads)', 'rerun (imported)'):
+            proc, seconds, peak = run(emulator, azurite, manifest, directory, work)
+            line = [ln for ln in proc.stdout.splitlines() if '"msg":' in ln]
+            shown = line[-1].split('"msg":', 1)[1].strip().strip('"')[:70] if line else proc.stdout[-300:]
+            print('%-28s %10.1f %16.0f %s' % (name, seconds, peak, shown))
+            figures[name.split()[0]] = {'rc': proc.returncode, 'seconds': round(seconds, 1), 'peak_rss_mb': round(peak)}
+        print('(peak RSS: the largest process of the run, ansible-playbook or the module; the file is %d MB: a module '
+              'that read it whole would show at least that)' % args.size)
+        if args.json:
+            with open(args.json, 'w') as handle:
+                json.dump(figures, handle, indent=2)
+    finally:
+        azurite.stop()
+        emulator.stop()
+
+
+if __name__ == '__main__':
+    main()
