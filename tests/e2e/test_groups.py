@@ -131,3 +131,12 @@ def test_device_health_needs_a_device_state(runner, emulator):
     play = runner.play([module(runner, 'adu_deployment_info', group_id='fleet-eu', deployment_id='x',
                                include_device_health=True)])
     assert play.rc != 0 and play.result['msg'].startswith('include_device_health:') and adu_calls(emulator) == []
+
+
+def test_a_lost_log_collection_answer_is_read_back_not_resent(runner, emulator):
+    emulator.add_fault(route='log_collection_put', kind='drop', after_apply=True)
+    play = runner.play([module(runner, 'adu_log_collection', log_collection_id='triage',
+                               devices=[{'device_id': 'dev-1'}, {'device_id': 'dev-2', 'module_id': 'agent'}])])
+    assert play.rc == 0, play.output
+    assert 'reading back confirmed it' in play.result['msg']
+    assert len(emulator.requests('log_collection_put')) == 1

@@ -256,3 +256,11 @@ def test_update_info_reads(runner, emulator):
     assert versions['versions'] == ['2026.10.1', '2026.11.25', '2026.9.1']
     assert len(every['updates']) == 4
     assert running['operations'] == []
+
+
+def test_a_quota_reached_fails_naming_it(runner, emulator, tmp_path):
+    emulator.store.catalog.quotas['versions'] = 3  # Contoso/Gateway holds 3 versions in the seed
+    play = runner.play([import_task(runner, emulator, tmp_path)])
+    assert play.rc != 0
+    assert play.result['error']['code'] == 'UpdateQuotaExceeded'
+    assert 'an instance quota is reached' in play.result['msg'] and 'state absent' in play.result['msg']

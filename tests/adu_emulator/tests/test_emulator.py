@@ -257,3 +257,57 @@ def test_a_rollout_plays_over_time_on_the_seed_api(emulator):
     assert get(emulator, BASE + 'timed/status', headers=AUTH).json()['devicesInProgressCount'] == 4
     time.sleep(0.4)
     assert get(emulator, BASE + 'timed/status', headers=AUTH).json()['devicesCompletedSucceededCount'] == 4
+
+
+UPDATES = '/deviceUpdate/blue/updates'
+Q = '?api-version=2022-10-01'
+
+
+def test_update_routes_answer_as_the_specification_shows(emulator):
+    update = get(emulator, UPDATES + '/providers/Contoso/names/Gateway/versions/2026.10.1' + Q, headers=AUTH)
+    assert update.status_code == 200 and update.json()['updateId']['version'] == '2026.10.1'
+    assert not any(k.startswith('_') for k in update.json())
+    missing = get(emulator, UPDATES + '/providers/Contoso/names/Gateway/versions/0.0.1' + Q, headers=AUTH)
+    assert missing.status_code == 404
+    providers = get(emulator, UPDATES + '/providers' + Q, headers=AUTH).json()
+    assert providers == {'value': ['Contoso']}
+    deleted = requests.delete(emulator.url + UPDATES + '/providers/Contoso/names/Gateway/versions/2026.10.1' + Q,
+                              headers=AUTH, verify=emulator.ca_path, timeout=5)
+    assert deleted.status_code == 202 and deleted.headers['Operation-Location'].startswith('/deviceUpdate/blue/operations/')
+    operation = get(emulator, deleted.headers['Operation-Location'], headers=AUTH)
+    assert operation.headers['Retry-After'] == '1' and operation.json()['status'] in ('NotStarted', 'Running')
+    # Delete operations are not listed; the list takes one filter only.
+    assert get(emulator, UPDATES + '/operations' + Q, headers=AUTH).json() == {'value': []}
+    assert get(emulator, UPDATES + '/operations' + Q + '&filter=status%20eq%20%27Failed%27',
+               headers=AUTH).status_code == 400
+
+
+def test_an_import_fetches_what_it_names_and_fails_on_a_wrong_signature(emulator):
+    url = emulator.put_blob('m.json', b'{}')
+    wrong = url.replace('sig=', 'sig=x')
+    body = [{'importManifest': {'url': wrong, 'sizeInBytes': 2, 'hashes': {'sha256': 'x'}}}]
+    emulator.store.catalog.import_seconds = 0
+    started = post(emulator, UPDATES + ':import' + Q, headers=AUTH, json=body)
+    assert started.status_code == 202
+    operation = get(emulator, started.headers['Operation-Location'], headers=AUTH).json()
+    assert operation['status'] == 'Failed' and operation['error']['code'] == 'ImportManifestDownloadFailed'
+
+
+def test_more_than_ten_running_operations_are_refused_with_429(emulator):
+    emulator.store.catalog.delete_seconds = 60
+    emulator.store.catalog.max_running = 2
+    paths = ['/providers/Contoso/names/Gateway/versions/%s' % v for v in ('2026.9.1', '2026.10.1', '2026.11.25')]
+    answers = [requests.delete(emulator.url + UPDATES + p + Q, headers=AUTH, verify=emulator.ca_path, timeout=5)
+               for p in paths]
+    assert [a.status_code for a in answers] == [202, 202, 429] and 'Retry-After' not in answers[2].headers
+
+
+def test_groups_and_compliance_follow_the_rollouts(emulator):
+    group = get(emulator, '/deviceUpdate/blue/management/groups/fleet-eu' + Q, headers=AUTH).json()
+    assert group['deviceCount'] == 9 and group['subgroupsWithNewUpdatesAvailableCount'] == 2
+    compliance = get(emulator, '/deviceUpdate/blue/management/groups/fleet-eu/updateCompliance' + Q, headers=AUTH)
+    assert compliance.json() == {'totalDeviceCount': 9, 'onLatestUpdateDeviceCount': 0,
+                                 'newUpdatesAvailableDeviceCount': 9, 'updatesInProgressDeviceCount': 0}
+    assert get(emulator, '/deviceUpdate/blue/management/groups/nope' + Q, headers=AUTH).status_code == 404
+    health = get(emulator, '/deviceUpdate/blue/management/deviceDiagnostics/deviceHealth' + Q, headers=AUTH)
+    assert health.status_code == 400  # a filter is required
