@@ -32,7 +32,7 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt
 azurite: $(AZURITE)
 $(AZURITE):
 	mkdir -p $(AZURITE_DIR)
-	npm install --prefix $(AZURITE_DIR) --no-audit --no-fund --loglevel=error azurite@3.35.0
+	npm install --prefix $(AZURITE_DIR) --no-audit --no-fund --loglevel=error azurite@3.37.0
 
 # ansible-playbook and the tests find this checkout as the collection adu.device_update.
 tree: $(COLLECTION_LINK)

@@ -24,7 +24,9 @@ export AZURE_AUTHORITY_HOST="$url" XDG_CACHE_HOME="$work/cache" ANSIBLE_LOCALHOS
 
 # Azurite, Microsoft's storage emulator (make azurite installs it from npm): where the build is staged.
 azurite_port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${ADU_AZURITE:?make demo sets ADU_AZURITE}" --blobHost 127.0.0.1 --blobPort "$azurite_port" --location "$work/azurite" \
+azurite_bin=${ADU_AZURITE:-$root/.build/azurite/node_modules/.bin/azurite-blob}
+[ -x "$azurite_bin" ] || { echo "Azurite is not installed at $azurite_bin: run make azurite"; exit 1; }
+"$azurite_bin" --blobHost 127.0.0.1 --blobPort "$azurite_port" --location "$work/azurite" \
   --silent --skipApiVersionCheck --loose --disableProductStyleUrl >"$work/azurite.log" 2>&1 &
 azurite_pid=$!
 trap 'kill "$emulator_pid" "$azurite_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT

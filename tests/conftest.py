@@ -41,7 +41,8 @@ AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1
 class Azurite:
     """Azurite's blob service on 127.0.0.1, started from npm's package (make azurite installs it)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, oauth=False):
+        """oauth: over https (a CA of its own, ca_path) and accepting Azure AD tokens (credential: auto)."""
         import socket  # pylint: disable=import-outside-toplevel
         import subprocess  # pylint: disable=import-outside-toplevel
         binary = os.environ.get('ADU_AZURITE') or os.path.join(
@@ -52,13 +53,25 @@ class Azurite:
         with socket.socket() as probe:
             probe.bind(('127.0.0.1', 0))
             self.port = probe.getsockname()[1]
-        self.process = subprocess.Popen(
-            [binary, '--blobHost', '127.0.0.1', '--blobPort', str(self.port), '--location', str(workdir), '--silent',
-             '--skipApiVersionCheck', '--loose', '--disableProductStyleUrl'],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        self.account_url = 'http://127.0.0.1:%d/%s' % (self.port, AZURITE_ACCOUNT)
-        self.connection_string = ('DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;BlobEndpoint=%s;'
-                                  % (AZURITE_ACCOUNT, AZURITE_KEY, self.account_url))
+        command = [binary, '--blobHost', '127.0.0.1', '--blobPort', str(self.port), '--location', str(workdir),
+                   '--silent', '--skipApiVersionCheck', '--loose', '--disableProductStyleUrl']
+        scheme, self.ca_path = 'http', None
+        if oauth:
+            import trustme  # pylint: disable=import-outside-toplevel
+            ca = trustme.CA()
+            cert = ca.issue_cert('127.0.0.1', 'localhost')
+            cert_path, key_path = os.path.join(str(workdir), 'azurite-cert.pem'), os.path.join(str(workdir), 'azurite-key.pem')
+            cert.cert_chain_pems[0].write_to_path(cert_path)
+            cert.private_key_pem.write_to_path(key_path)
+            self.ca_path = os.path.join(str(workdir), 'azurite-ca.pem')
+            ca.cert_pem.write_to_path(self.ca_path)
+            command += ['--oauth', 'basic', '--cert', cert_path, '--key', key_path]
+            scheme = 'https'
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        self.account_url = '%s://127.0.0.1:%d/%s' % (scheme, self.port, AZURITE_ACCOUNT)
+        self.connection_string = ('DefaultEndpointsProtocol=%s;AccountName=%s;AccountKey=%s;BlobEndpoint=%s;'
+                                  % (scheme, AZURITE_ACCOUNT, AZURITE_KEY, self.account_url))
         import time  # pylint: disable=import-outside-toplevel
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -72,15 +85,29 @@ class Azurite:
 
     def stop(self):
         import signal  # pylint: disable=import-outside-toplevel
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        except OSError:
-            pass
-        self.process.wait(timeout=10)
+        import subprocess  # pylint: disable=import-outside-toplevel
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.process.pid, sig)
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=10)
+                return
+            except subprocess.TimeoutExpired:
+                continue
 
 
 @pytest.fixture(scope='session')
 def azurite(tmp_path_factory):
     server = Azurite(tmp_path_factory.mktemp('azurite'))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def azurite_oauth(tmp_path_factory):
+    """Azurite over https, accepting Azure AD tokens: for credential: auto and user delegation SAS."""
+    server = Azurite(tmp_path_factory.mktemp('azurite-oauth'), oauth=True)
     yield server
     server.stop()

@@ -77,7 +77,7 @@ def ring_verdict(info, ring):
     elif not total:
         reason = 'no device is targeted'
     elif figures['failed_percentage'] > ring['max_failed_percentage']:
-        reason = 'failed devices passed %s%%' % ring['max_failed_percentage']
+        reason = 'failed devices passed %g%%' % ring['max_failed_percentage']
     if reason is not None:
         verdict = 'failed'
     elif figures['succeeded_percentage'] >= ring['min_succeeded_percentage']:

@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AuthConfigError
 
 PUBLIC_AUTHORITY_HOST = 'https://login.microsoftonline.com'
@@ -51,6 +53,16 @@ class Credential:
 
     def invalidate(self):
         """Forget the current token: the service rejected it."""
+
+    def with_scope(self, scope):
+        """This credential for another audience (Blob Storage, when staging), or None when it has no other: a
+        token given as access_token is for the ADU service only."""
+        if getattr(self, 'scope', None) is None:
+            return None
+        other = copy.copy(self)
+        other.scope = scope
+        other._token = None  # pylint: disable=protected-access,attribute-defined-outside-init
+        return other
 
 
 class AccessTokenCredential(Credential):

@@ -97,6 +97,8 @@ class AzureAdCredential(Credential):
     """A token from Azure AD through msal, kept in the shared token cache."""
 
     refreshable = True
+    # What the token is for: the ADU service; staging asks for Blob Storage (with_scope).
+    scope = SCOPE
 
     def __init__(self, params):
         self.params = params
@@ -107,8 +109,9 @@ class AzureAdCredential(Credential):
         self._token = None
 
     def identity(self):
-        """What makes two credentials the same identity; never a secret."""
-        return (self.name, self.authority_host, self.params.get('tenant_id'), self.params.get('client_id'))
+        """What makes two credentials the same identity (and audience); never a secret."""
+        identity = (self.name, self.authority_host, self.params.get('tenant_id'), self.params.get('client_id'))
+        return identity if self.scope == SCOPE else identity + (self.scope,)
 
     def acquire(self, http):
         """Ask Azure AD: return (access_token, expires_on epoch seconds)."""
@@ -211,7 +214,7 @@ class ConfidentialClientCredential(AzureAdCredential):
                 # Instance discovery would ask login.microsoftonline.com about any other host;
                 # the authority is the user's choice, so only its own OIDC metadata is read.
                 instance_discovery=False, token_cache=None)
-            return app.acquire_token_for_client(scopes=[SCOPE])
+            return app.acquire_token_for_client(scopes=[self.scope])
         return self._result(self._call_msal(http, request), http.redactor)
 
 
@@ -269,8 +272,9 @@ class ManagedIdentityCredential(AzureAdCredential):
     name = 'managed_identity'
 
     def identity(self):
-        return (self.name, os.environ.get('IDENTITY_ENDPOINT') or os.environ.get('MSI_ENDPOINT') or 'imds',
-                self.params.get('managed_identity_client_id'))
+        identity = (self.name, os.environ.get('IDENTITY_ENDPOINT') or os.environ.get('MSI_ENDPOINT') or 'imds',
+                    self.params.get('managed_identity_client_id'))
+        return identity if self.scope == SCOPE else identity + (self.scope,)
 
     def transport_origin(self):
         """The host's identity endpoint, which msal finds in the environment."""
@@ -283,7 +287,8 @@ class ManagedIdentityCredential(AzureAdCredential):
             identity = (msal.UserAssignedManagedIdentity(client_id=client_id) if client_id
                         else msal.SystemAssignedManagedIdentity())
             client = msal.ManagedIdentityClient(identity, http_client=transport, token_cache=None)
-            return client.acquire_token_for_client(resource=RESOURCE)
+            return client.acquire_token_for_client(
+                resource=RESOURCE if self.scope == SCOPE else self.scope[:-len('/.default')])
         return self._result(self._call_msal(http, request), http.redactor)
 
 

@@ -27,6 +27,7 @@ class AzureCliCredential(Credential):
 
     name = 'cli'
     refreshable = True
+    scope = SCOPE
 
     def __init__(self, params):
         self.tenant_id = params.get('tenant_id')
@@ -38,7 +39,7 @@ class AzureCliCredential(Credential):
         if az is None:
             raise AuthConfigError('auth_method=cli needs the Azure CLI: no az on PATH (%s); install it and run '
                                   'az login, or choose another auth_method' % os.environ.get('PATH', ''))
-        command = [az, 'account', 'get-access-token', '--scope', SCOPE, '--output', 'json']
+        command = [az, 'account', 'get-access-token', '--scope', self.scope, '--output', 'json']
         if self.tenant_id:
             command += ['--tenant', self.tenant_id]
         return command

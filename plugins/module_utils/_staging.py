@@ -6,8 +6,8 @@
 Before anything is sent, every file the manifest lists is checked in files_dir (size and SHA-256 as the
 manifest states them). Uploads are block blobs sent in chunks from the file (never read whole into memory);
 a blob that holds the same content already (its sha256 metadata) is not sent again, so a rerun after an
-interrupted upload sends only what is missing. Each blob gets its own read-only SAS (a blob service SAS;
-never an account SAS). SAS URLs, keys and connection strings are secrets: registered with the task's
+interrupted upload sends only what is missing. Each blob gets its own read-only SAS (a user delegation SAS
+with credential: auto, a blob service SAS with a key; never an account SAS). SAS URLs, keys and connection strings are secrets: registered with the task's
 redactor, shown only without their queries. azure-storage-blob is imported here only, when staging.
 """
 
@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 import traceback
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import (
@@ -34,7 +35,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._manifest import
     read_manifest,
     sha256_b64,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value, validate_endpoint
+from ansible_collections.adu.device_update.plugins.module_utils._options import check_regular_file, shown_value
 from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
     describe_update,
     update_id_option,
@@ -112,14 +113,15 @@ def staging_plan(params, redactor, warn):
     if len(credentials) != 1:
         raise OptionError('storage', 'needs exactly one credential: connection_string, account_key or '
                           'credential: auto (got %s)' % (', '.join(credentials) or 'none'))
-    if storage.get('credential'):
-        raise OptionError('storage.credential', 'auto (an Azure AD credential and a user delegation SAS) is not '
-                          'available in this release: give connection_string or account_key')
+    if storage.get('credential') and storage['credential'] != 'auto':
+        raise OptionError('storage.credential', 'must be auto (the task\'s Azure AD credential)')
+    if storage.get('ca_path'):
+        check_regular_file('storage.ca_path', storage['ca_path'])
     if not storage.get('connection_string'):
         if not storage.get('account_url'):
             raise OptionError('storage.account_url', 'is required unless connection_string names the endpoint, for '
                               'example https://<account>.blob.core.windows.net')
-        validate_endpoint(storage['account_url'].rstrip('/'), 'storage.account_url')
+        _check_account_url(storage['account_url'])
         if storage['account_url'].startswith('http://'):
             warn('storage.account_url is http: the files and their SAS tokens travel unencrypted; prefer https')
     if not _CONTAINER.fullmatch(storage.get('container') or ''):
@@ -143,6 +145,23 @@ def staging_plan(params, redactor, warn):
                           % (describe_update(update_id_option(params['update'])), describe_update(named)))
     files = [_checked_file(source['files_dir'], listed) for listed in manifest_files(manifest, source['manifest_path'])]
     return StagingPlan(named, source['manifest_path'], len(data), sha256_b64(data), files, storage, expiry)
+
+
+def _check_account_url(value):
+    """https://<account>.blob.core.windows.net, or an emulator's http(s)://host:port/<account>."""
+    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    path = parts.path.strip('/') if parts else ''
+    if parts is None or parts.scheme not in ('https', 'http') or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or '/' in path or (port is not None and not 0 < port < 65536):
+        raise OptionError('storage.account_url', 'must be the blob service\'s URL, https://<account>.blob.core.'
+                          'windows.net, or an emulator\'s http://127.0.0.1:10000/<account> (got %s)'
+                          % shown_value(value, 120))
+    return value
 
 
 def _checked_file(files_dir, listed):
@@ -174,31 +193,62 @@ def _blob_library():
     return BlobServiceClient, BlobSasPermissions, generate_blob_sas
 
 
-class Stager:
-    """Uploads a StagingPlan and mints its SAS URLs. clock: returns an aware UTC datetime."""
+STORAGE_SCOPE = 'https://storage.azure.com/.default'
+# Seconds an Azure AD token is taken to stay valid by the storage client (it asks again after; the cache answers).
+TOKEN_HOLD = 600
 
-    def __init__(self, plan, redactor, ca_path=None, timeout=30.0, clock=None):
+
+class StorageToken:
+    """The task's Azure AD credential as azure-core's TokenCredential, for Blob Storage (credential: auto)."""
+
+    def __init__(self, credential, http):
+        self.credential = credential
+        self.http = http
+
+    def get_token(self, *scopes, **kwargs):  # pylint: disable=unused-argument
+        from azure.core.credentials import AccessToken  # pylint: disable=import-outside-toplevel
+        return AccessToken(self.credential.get_token(self.http), int(time.time()) + TOKEN_HOLD)
+
+
+def storage_token(connection):
+    """The StorageToken of a connection's credential, or an OptionError when it cannot speak for storage."""
+    scoped = connection.credential.with_scope(STORAGE_SCOPE)
+    if scoped is None:
+        raise OptionError('storage.credential', 'auto needs an Azure AD credential (auth_method client_secret, '
+                          'certificate, workload_identity, managed_identity or cli): an access_token is for the '
+                          'Device Update service only; give connection_string or account_key instead')
+    return StorageToken(scoped, connection.http)
+
+
+class Stager:
+    """Uploads a StagingPlan and mints its SAS URLs. token: a StorageToken for credential: auto; clock: returns
+    an aware UTC datetime."""
+
+    def __init__(self, plan, redactor, token=None, timeout=30.0, clock=None):
         self.plan = plan
         self.redactor = redactor
-        self.ca_path = ca_path
+        self.token = token
         self.timeout = timeout
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self.uploaded = {}
+        self._delegation_key = None
 
     def _service(self):
         service_client, _permissions, _sas = _blob_library()
         storage = self.plan.storage
         options = dict(max_single_put_size=CHUNK, max_block_size=CHUNK, connection_timeout=self.timeout,
                        read_timeout=max(self.timeout, 60))
-        if self.ca_path:
-            options['connection_verify'] = self.ca_path
+        if storage.get('ca_path'):
+            options['connection_verify'] = storage['ca_path']
+        if storage.get('credential') == 'auto':
+            return service_client(storage['account_url'], credential=self.token, **options)
         if storage.get('connection_string'):
             return service_client.from_connection_string(storage['connection_string'], **options)
         if storage.get('account_key'):
             name = _account_name(storage['account_url'])
             return service_client(storage['account_url'], credential={'account_name': name,
                                                                       'account_key': storage['account_key']}, **options)
-        raise OptionError('storage', 'needs connection_string or account_key')
+        raise OptionError('storage', 'needs connection_string, account_key or credential: auto')
 
     def stage(self):
         """Upload what is missing; returns (manifest {url, size, sha256}, files [{filename, url}])."""
@@ -252,13 +302,19 @@ class Stager:
         return properties.size == size and (properties.metadata or {}).get('sha256') == sha
 
     def _sas_url(self, service, blob, name):
+        """A read-only SAS for one blob: a user delegation SAS with credential auto, a service SAS otherwise."""
         _client, permissions, generate = _blob_library()
         now = self.clock()
-        credential = service.credential
-        sas = generate(account_name=credential.account_name, container_name=self.plan.storage['container'],
-                       blob_name=name, account_key=credential.account_key, permission=permissions(read=True),
-                       start=now - datetime.timedelta(minutes=5),
-                       expiry=now + datetime.timedelta(hours=self.plan.sas_expiry))
+        start, expiry = now - datetime.timedelta(minutes=5), now + datetime.timedelta(hours=self.plan.sas_expiry)
+        if self.token is not None:
+            if self._delegation_key is None:
+                self._delegation_key = service.get_user_delegation_key(start, expiry)
+            keys = dict(account_name=_account_name(self.plan.storage['account_url']),
+                        user_delegation_key=self._delegation_key)
+        else:
+            keys = dict(account_name=service.credential.account_name, account_key=service.credential.account_key)
+        sas = generate(container_name=self.plan.storage['container'], blob_name=name,
+                       permission=permissions(read=True), start=start, expiry=expiry, **keys)
         self.redactor.add(sas)
         return '%s?%s' % (blob.url, sas)
 

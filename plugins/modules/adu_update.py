@@ -150,10 +150,15 @@ options:
         type: str
       credential:
         description:
-          - V(auto) would use an Azure AD credential and a user delegation SAS. It is not available in this release;
-            the task refuses it before any upload. Give O(storage.connection_string) or O(storage.account_key).
+          - V(auto) uses the task's Azure AD credential (O(auth_method), with a token for C(https://storage.azure.com))
+            and one user delegation SAS per blob; the identity needs the Storage Blob Data Contributor role on the
+            container (Delegator and Contributor). Not with O(access_token), which is for the ADU service only.
+          - Needs an https O(storage.account_url), as Azure AD tokens are sent over TLS only.
         type: str
         choices: [auto]
+      ca_path:
+        description: A CA bundle to verify O(storage.account_url) with, instead of the system's.
+        type: path
       prefix:
         description:
           - Blob name prefix. Defaults to C(<provider>/<name>/<version>/); the manifest's blob is
@@ -341,7 +346,7 @@ ARGUMENT_SPEC = dict(
     storage=dict(type='dict', options=dict(
         account_url=dict(type='str'), container=dict(type='str', required=True),
         connection_string=dict(type='str', no_log=True), account_key=dict(type='str', no_log=True),
-        credential=dict(type='str', choices=['auto']), prefix=dict(type='str'))),
+        credential=dict(type='str', choices=['auto']), prefix=dict(type='str'), ca_path=dict(type='path'))),
     sas_expiry=dict(type='int', default=6),
 )
 
@@ -367,7 +372,8 @@ def stage_and_import(module, service):
     from ansible_collections.adu.device_update.plugins.module_utils import _staging  # pylint: disable=import-outside-toplevel
     params = module.params
     plan = _staging.staging_plan(params, module.redactor, module.warn)
-    stager = _staging.Stager(plan, module.redactor, timeout=params['timeout'])
+    token = _staging.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
+    stager = _staging.Stager(plan, module.redactor, token=token, timeout=params['timeout'])
 
     def prepare(declaration):  # pylint: disable=unused-argument
         manifest, files = stager.stage()

@@ -7,6 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import json
+import secrets
 import time
 import uuid
 from urllib.parse import parse_qs, unquote
@@ -60,7 +63,8 @@ class AadRoutes:
 
         if form.get('grant_type') != 'client_credentials':
             return refuse(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.')
-        if ADU_SCOPE not in (form.get('scope') or '').split():
+        scopes = (form.get('scope') or '').split()
+        if ADU_SCOPE not in scopes and STORAGE_SCOPE not in scopes:
             return refuse(400, 'invalid_scope', 1002012, 'The provided value for scope is not valid.')
         if principal is None:
             return refuse(400, 'unauthorized_client', 700016,
@@ -76,7 +80,9 @@ class AadRoutes:
             return refuse(401, 'invalid_client', 7000215, 'Invalid client secret provided.')
         else:
             entry['credential'] = 'secret'
-        token = self.emulator.store.issue_token(tenant, client_id)
+        entry['scope'] = 'storage' if STORAGE_SCOPE in scopes else 'adu'
+        token = (storage_token(tenant, client_id) if STORAGE_SCOPE in scopes
+                 else self.emulator.store.issue_token(tenant, client_id))
         return self._send(200, {'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME,
                                 'ext_expires_in': TOKEN_LIFETIME, 'access_token': token})
 
@@ -96,3 +102,19 @@ class AadRoutes:
         return self._send(200, {'access_token': token, 'expires_on': str(int(time.time()) + TOKEN_LIFETIME),
                                 'resource': query['resource'][0], 'token_type': 'Bearer',
                                 'client_id': store.managed_identities[identity]})
+
+
+STORAGE_SCOPE = 'https://storage.azure.com/.default'
+
+
+def storage_token(tenant, client_id):
+    """A token for Blob Storage as Azurite reads one (a JWT it decodes without checking a signature): audience
+    storage, an Azure AD issuer, times, and the object and tenant ids a user delegation key is derived from."""
+    now = int(time.time())
+    claims = {'aud': 'https://storage.azure.com', 'iss': 'https://sts.windows.net/%s/' % tenant, 'iat': now,
+              'nbf': now - 60, 'exp': now + TOKEN_LIFETIME, 'oid': str(uuid.uuid5(uuid.NAMESPACE_URL, client_id)),
+              'tid': tenant, 'appid': client_id}
+
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode('utf-8')).rstrip(b'=').decode('ascii')
+    return '%s.%s.%s' % (part({'alg': 'RS256', 'typ': 'JWT'}), part(claims), secrets.token_urlsafe(32))

@@ -150,3 +150,31 @@ def test_sas_expiry_out_of_range_is_refused_before_any_request(runner, emulator,
     play = runner.play([stage_task(runner, azurite, manifest_path, files_dir, sas_expiry=0)])
     assert play.rc != 0 and play.result['msg'].startswith('sas_expiry: must be 1 to 168 hours')
     assert adu_calls(emulator) == []
+
+
+def test_credential_auto_stages_with_the_tasks_azure_ad_identity(runner, emulator, azurite_oauth, tmp_path):
+    """credential: auto: a storage token from the same service principal (Azure AD: the emulator), a user
+    delegation SAS per blob, and the import fetches through them (the emulator trusts Azurite's CA here)."""
+    bundle = tmp_path / 'cas.pem'
+    bundle.write_text(open(emulator.ca_path).read() + open(azurite_oauth.ca_path).read())
+    emulator.store.catalog.ca_path = str(bundle)
+    update = dict(UPDATE, version='2026.12.10')
+    manifest_path, files_dir = build_dir(tmp_path, update=update)
+    args = dict(runner.connection(), source={'manifest_path': manifest_path, 'files_dir': files_dir},
+                storage={'account_url': azurite_oauth.account_url, 'container': 'builds', 'credential': 'auto',
+                         'ca_path': azurite_oauth.ca_path})
+    play = runner.play([{'name': 'stage with auto', 'adu.device_update.adu_update': args}], verbosity=4)
+    assert play.rc == 0, play.output
+    assert play.result['update']['update_id'] == update and all(s['uploaded'] for s in play.result['staged'])
+    scopes = [e.get('scope') for e in emulator.journal if e['route'] == 'token']
+    assert scopes.count('storage') == 1 and scopes.count('adu') == 1
+    assert 'skoid=' not in play.output and 'sig=' not in play.output  # user delegation SAS, never shown
+
+
+def test_credential_auto_is_refused_with_an_access_token(runner, emulator, azurite_oauth, tmp_path):
+    manifest_path, files_dir = build_dir(tmp_path, update=dict(UPDATE, version='2026.12.11'))
+    args = dict(runner.connection('access_token'), source={'manifest_path': manifest_path, 'files_dir': files_dir},
+                storage={'account_url': azurite_oauth.account_url, 'container': 'builds', 'credential': 'auto'})
+    play = runner.play([{'name': 'stage with auto', 'adu.device_update.adu_update': args}])
+    assert play.rc != 0 and play.result['msg'].startswith('storage.credential: auto needs an Azure AD credential')
+    assert [c for c in adu_calls(emulator) if c[0] != 'GET'] == []
