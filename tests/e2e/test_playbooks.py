@@ -95,3 +95,35 @@ def test_cleanup_example_deletes_only_old_inactive_deployments(emulator, tmp_pat
     assert [e['deployment_id'] for e in emulator.requests('ga_delete')] == ['test0809083849']
     again = run_example(emulator, tmp_path, 'cleanup.yml', *args)
     assert 'changed=0' in again and len(emulator.requests('ga_delete')) == 1
+
+
+def test_preflight_example_shows_best_updates_and_refuses_a_group_on_the_latest(emulator, tmp_path):
+    out = run_example(emulator, tmp_path, 'preflight.yml', '-e', 'group=fleet-eu')
+    assert '"version": "2026.11.25"' in out and 'c61300e6b3da62926c23d92519ea3f2e73116e71' in out
+    emulator.store.create_ga_deployment('blue', 'ring-canary', {
+        'deploymentId': 'fw', 'startDateTime': '2026-12-03T08:00:00Z', 'groupId': 'ring-canary',
+        'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}}})
+    import time  # pylint: disable=import-outside-toplevel
+    time.sleep(1.5)  # its devices succeed after a second: all on the latest update
+    refused = run_example(emulator, tmp_path, 'preflight.yml', '-e', 'group=ring-canary', expect_rc=2)
+    assert 'group ring-canary is fully on the latest update: nothing to roll out' in refused
+
+
+def test_verify_example_waits_until_the_threshold(emulator, tmp_path):
+    deploy = ('-e', 'group=ring-canary')
+    emulator.store.create_ga_deployment('blue', 'ring-canary', {
+        'deploymentId': 'fw', 'startDateTime': '2026-12-03T08:00:00Z', 'groupId': 'ring-canary',
+        'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}}})
+    out = run_example(emulator, tmp_path, 'verify.yml', *deploy, '-e', 'delay=1', '-e', 'retries=10')
+    assert 'ring-canary 3 devices, 100.0% on the latest update' in out and emulator.requests('group_compliance')
+
+
+def test_triage_example_collects_the_failed_devices_logs(emulator, tmp_path):
+    emulator.log_seconds = 0.5
+    emulator.store.create_ga_deployment('blue', 'fleet-eu', {
+        'deploymentId': 'fw-2026-11-25', 'startDateTime': '2026-12-03T08:00:00Z', 'groupId': 'fleet-eu',
+        'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}}})
+    out = run_example(emulator, tmp_path, 'triage.yml', '-e', 'group=fleet-eu', '-e', 'deployment=fw-2026-11-25',
+                      '-e', 'wait_interval=0.5')
+    assert len(emulator.requests('log_collection_put')) == 1 and len(emulator.requests('device_health')) == 2
+    assert 'fw-2026-11-25-c61300e6-device-001' in out
