@@ -58,7 +58,8 @@ def ring_verdict(info, ring):
 
     Targeted devices are the status' total (summed over the subgroups); both percentages are of it. Passed:
     succeeded reaches min_succeeded_percentage and failed stays at or below max_failed_percentage. Failed: as
-    soon as failed passes max_failed_percentage, when canceled or made inactive, or with no device targeted.
+    soon as failed passes max_failed_percentage, or when canceled or made inactive. In progress otherwise, also
+    while no device is targeted yet (timed_out() fails a ring that still targets none).
     """
     status = info.get('status') or {}
     deployment = info.get('deployment') or {}
@@ -74,17 +75,24 @@ def ring_verdict(info, ring):
         reason = 'its deployment is canceled'
     elif state == 'Inactive':
         reason = 'its deployment is inactive (another deployment to the group replaced it)'
-    elif not total:
-        reason = 'no device is targeted'
-    elif figures['failed_percentage'] > ring['max_failed_percentage']:
+    elif total and figures['failed_percentage'] > ring['max_failed_percentage']:
         reason = 'failed devices passed %g%%' % ring['max_failed_percentage']
     if reason is not None:
         verdict = 'failed'
-    elif figures['succeeded_percentage'] >= ring['min_succeeded_percentage']:
+    elif total and figures['succeeded_percentage'] >= ring['min_succeeded_percentage']:
         verdict = 'passed'
     else:
+        # No device targeted yet: the service counts a new deployment's devices with some delay. A ring that
+        # still targets none at its timeout fails, saying so (see timed_out).
         verdict = 'in_progress'
     return dict(figures, verdict=verdict, reason=reason)
+
+
+def timed_out(verdict, timeout):
+    """A verdict still in progress at the ring's timeout: failed, with why."""
+    reason = ('no device is targeted after %s s' % timeout if not verdict.get('total_devices')
+              else 'no verdict within %s s' % timeout)
+    return dict(verdict, verdict='failed', reason=reason)
 
 
 def ring_figures(verdict):
@@ -111,4 +119,4 @@ class FilterModule:
 
     def filters(self):
         return {'rollout_rings': rollout_rings, 'ring_verdict': ring_verdict, 'ring_figures': ring_figures,
-                'rollout_story': rollout_story}
+                'rollout_story': rollout_story, 'ring_timed_out': timed_out}

@@ -158,3 +158,10 @@ def test_an_update_not_imported_starts_no_ring(runner, emulator):
                                     adu_rollout_update=dict(UPDATE, version='9.9.9')))
     assert play.rc != 0 and 'is not imported in the instance' in play.output
     assert writes(emulator) == [] and story(play)['rings'][0]['verdict'] == 'not_started'
+
+
+def test_a_ring_that_targets_no_device_fails_at_its_timeout_saying_so(runner, emulator):
+    emulator.store.device_groups['ring-empty'] = {'device_classes': {'e' * 40: {'totalDevices': 0}}}
+    play = runner.play(rollout_play(runner, [ring('empty', 'ring-empty', timeout=3), ring('broad', 'ring-broad')]))
+    assert play.rc != 0 and 'no device is targeted after 3 s' in failure(play)
+    assert [r['verdict'] for r in story(play)['rings']] == ['failed', 'not_started']

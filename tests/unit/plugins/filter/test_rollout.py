@@ -30,11 +30,18 @@ def info(total, succeeded=0, failed=0, in_progress=0, state='Active', canceled=F
     ((20, 19, 1), 'passed'),          # 95% succeeded, 5% failed: both at their bounds
     ((20, 18, 1, 1), 'in_progress'),  # 90% succeeded so far
     ((20, 1, 2, 17), 'failed'),       # 10% failed: failed at once, without waiting for the rest
-    ((0,), 'failed'),                 # nobody targeted
+    ((0,), 'in_progress'),            # nobody targeted yet: the service counts a new deployment's devices late
     ((10, 10), 'passed'),
 ])
 def test_verdicts(figures, verdict):
     assert ring_verdict(info(*figures), RING)['verdict'] == verdict
+
+
+def test_a_ring_still_in_progress_at_its_timeout_fails_saying_why():
+    from ansible_collections.adu.device_update.plugins.filter.rollout import timed_out  # pylint: disable=import-outside-toplevel
+    assert timed_out(ring_verdict(info(0), RING), 60)['reason'] == 'no device is targeted after 60 s'
+    assert timed_out(ring_verdict(info(10, 5, 0, 5), RING), 60) == dict(ring_verdict(info(10, 5, 0, 5), RING),
+                                                                        verdict='failed', reason='no verdict within 60 s')
 
 
 def test_canceled_and_inactive_fail_whatever_the_counts():
