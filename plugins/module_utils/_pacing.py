@@ -36,6 +36,8 @@ PACING_FILE_NAME = 'writes.json'
 # A little room between windows for clocks and queues between this host and the service.
 MARGIN_FRACTION = 0.01
 MAX_MARGIN = 0.25
+# Notes kept at most (imports started from this host, found by a rerun before the service names their update).
+MAX_NOTES = 200
 
 
 class WritePacer:
@@ -232,8 +234,9 @@ class WritePacer:
             data[key] = [s for s in data.get(key) or [] if isinstance(s, dict) and s.get('id') != slot]
             self.file.save(data)
 
-    def remember(self, what, value, keep=7 * 86400):
-        """Note value (an operation's location) under what (an update id) for tasks to come, `keep` seconds."""
+    def remember(self, what, value, keep=86400):
+        """Note value (an operation's location) under what (an update id) for tasks to come, `keep` seconds;
+        the newest MAX_NOTES only, so that the file every write reads stays small."""
         if self.file is None:
             return
         with self.file.locked():
@@ -242,6 +245,8 @@ class WritePacer:
             now = self.clock()
             notes = dict((k, v) for k, v in notes.items() if isinstance(v, dict) and v.get('until', 0) > now)
             notes[self._key(what)] = {'value': value, 'until': now + keep}
+            if len(notes) > MAX_NOTES:
+                notes = dict(sorted(notes.items(), key=lambda item: item[1]['until'])[-MAX_NOTES:])
             data['notes'] = notes
             self.file.save(data)
 

@@ -211,3 +211,13 @@ def test_notes_are_kept_until_they_expire(tmp_path):
     assert paced.remembered('import a/b/2') is None
     clock.now += 61
     assert paced.remembered('import a/b/1') is None
+
+
+def test_notes_are_bounded(tmp_path):
+    from ansible_collections.adu.device_update.plugins.module_utils._pacing import MAX_NOTES  # pylint: disable=import-outside-toplevel
+    clock = Clock()
+    paced = pacer(tmp_path, clock)
+    for index in range(MAX_NOTES + 5):
+        clock.now += 1
+        paced.remember('import a/b/%d' % index, 'op%d' % index)
+    assert paced.remembered('import a/b/0') is None and paced.remembered('import a/b/%d' % (MAX_NOTES + 4)) is not None
