@@ -30,7 +30,9 @@ def match(method, segments):
 class GaRoutes:
     """Handler methods of the GA API routes."""
 
-    def _ga_call(self, params, query, entry, fault, read):
+    def _ga_refusal(self, query, entry):
+        """The answer to a GA-surface call that is not authorized or names no supported api-version, else None.
+        Every GA route (deployments, updates, groups) checks through here."""
         if not self._authorized(entry):
             return self._unauthorized()
         version = query.get('api-version', [None])[0]
@@ -38,7 +40,10 @@ class GaRoutes:
         if version not in GA_API_VERSIONS:
             return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
                                % (version, ', '.join(GA_API_VERSIONS)))
-        return self._answer(entry, fault, read(self.emulator.store, params))
+        return None
+
+    def _ga_call(self, params, query, entry, fault, read):
+        return self._ga_refusal(query, entry) or self._answer(entry, fault, read(self.emulator.store, params))
 
     def _route_ga_list(self, params, body, query, entry, fault):
         def read(store, p):

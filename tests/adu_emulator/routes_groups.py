@@ -18,7 +18,6 @@ import json
 import time
 from urllib.parse import unquote
 
-from .routes_ga import GA_API_VERSIONS
 from .store import _settle
 
 ROUTES = ('groups_list', 'group_get', 'group_best_updates', 'group_compliance', 'subgroup_best_updates',
@@ -27,8 +26,6 @@ ROUTES = ('groups_list', 'group_get', 'group_best_updates', 'group_compliance', 
 THROTTLE_KINDS = {'groups_list': 'group', 'group_get': 'group', 'group_best_updates': 'best_updates',
                   'subgroup_best_updates': 'best_updates', 'group_compliance': 'compliance',
                   'subgroup_compliance': 'compliance', 'instance_compliance': 'compliance'}
-# Seconds until a log collection's devices are done; tests lower it.
-LOG_SECONDS = 2.0
 
 
 def match(method, segments):
@@ -79,13 +76,7 @@ class GroupRoutes:
     """Handler methods of these routes."""
 
     def _management_call(self, params, query, entry, fault, read):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        entry['api_version'] = query.get('api-version', [None])[0]
-        if entry['api_version'] not in GA_API_VERSIONS:
-            return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
-                               % (entry['api_version'], ', '.join(GA_API_VERSIONS)))
-        return self._answer(entry, fault, read(params))
+        return self._ga_refusal(query, entry) or self._answer(entry, fault, read(params))
 
     # Derived figures
     def _group_ids(self, instance):
@@ -218,12 +209,7 @@ class GroupRoutes:
                                  '/deviceUpdate/%s/management/deviceClasses' % p['instance'])
         return self._management_call(params, query, entry, fault, read)
 
-    # Log collections: devices finish after LOG_SECONDS (emulator.log_seconds); about one in four fails
-    def _collections(self):
-        if not hasattr(self.emulator, 'log_collections'):
-            self.emulator.log_collections = {}
-        return self.emulator.log_collections
-
+    # Log collections: devices finish after emulator.log_seconds; about one in four fails
     def _route_log_collection_put(self, params, body, query, entry, fault):
         def create(p):
             try:
@@ -240,16 +226,16 @@ class GroupRoutes:
                           'description': spec.get('description'), 'createdDateTime': stamp,
                           'lastActionDateTime': stamp, 'status': 'NotStarted'}
             with self.emulator.lock:
-                self._collections()[(p['instance'], p['log_collection_id'])] = {'body': collection, 'started': now}
+                self.emulator.log_collections[(p['instance'], p['log_collection_id'])] = {'body': collection, 'started': now}
             return dict(collection, _created=True)
         return self._management_call(params, query, entry, fault, create)
 
     def _collection(self, instance, log_collection_id):
         with self.emulator.lock:
-            found = self._collections().get((instance, log_collection_id))
+            found = self.emulator.log_collections.get((instance, log_collection_id))
         if found is None:
             return None, None
-        done = time.time() >= found['started'] + getattr(self.emulator, 'log_seconds', LOG_SECONDS)
+        done = time.time() >= found['started'] + self.emulator.log_seconds
         body = dict(found['body'], status='Succeeded' if done else 'Running')
         return body, done
 

@@ -14,7 +14,6 @@ __metaclass__ = type
 import json
 from urllib.parse import unquote
 
-from .routes_ga import GA_API_VERSIONS
 from .updates import ImportRefused
 
 ROUTES = ('updates_list', 'update_import', 'update_operations', 'update_operation', 'update_delete_operation',
@@ -72,21 +71,11 @@ class UpdateRoutes:
     def catalog(self):
         return self.emulator.store.catalog
 
-    def _update_call(self, params, query, entry, fault, read, status=200):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        version = query.get('api-version', [None])[0]
-        entry['api_version'] = version
-        if version not in GA_API_VERSIONS:
-            return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
-                               % (version, ', '.join(GA_API_VERSIONS)))
-        return self._answer(entry, fault, read(params))
+    def _update_call(self, params, query, entry, fault, read):
+        return self._ga_refusal(query, entry) or self._answer(entry, fault, read(params))
 
     def _update_id(self, params):
         return dict((p, params[p]) for p in ('provider', 'name', 'version'))
-
-    def _strings(self, items, query, path):
-        return self._ga_page(items, query, path) if items is not None else None
 
     def _route_updates_list(self, params, body, query, entry, fault):
         expression = query.get('filter', [None])[0]
@@ -104,12 +93,12 @@ class UpdateRoutes:
             self.catalog.providers(p['instance']), query, '/deviceUpdate/%s/updates/providers' % p['instance']))
 
     def _route_update_names(self, params, body, query, entry, fault):
-        return self._update_call(params, query, entry, fault, lambda p: self._strings(
+        return self._update_call(params, query, entry, fault, lambda p: self._ga_page(
             self.catalog.names(p['instance'], p['provider']), query,
             '/deviceUpdate/%s/updates/providers/%s/names' % (p['instance'], p['provider'])))
 
     def _route_update_versions(self, params, body, query, entry, fault):
-        return self._update_call(params, query, entry, fault, lambda p: self._strings(
+        return self._update_call(params, query, entry, fault, lambda p: self._ga_page(
             self.catalog.versions(p['instance'], p['provider'], p['name']), query,
             '/deviceUpdate/%s/updates/providers/%s/names/%s/versions' % (p['instance'], p['provider'], p['name'])))
 
@@ -141,11 +130,9 @@ class UpdateRoutes:
             '/deviceUpdate/%s/updates/operations' % p['instance']))
 
     def _operation_answer(self, params, query, entry, fault, kind):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        entry['api_version'] = query.get('api-version', [None])[0]
-        if entry['api_version'] not in GA_API_VERSIONS:
-            return self._error(400, 'UnsupportedApiVersion', 'Unsupported api-version.')
+        refused = self._ga_refusal(query, entry)
+        if refused:
+            return refused
         found = self.catalog.operation(params['instance'], params['operation_id'], kind)
         if found is None:
             return self._not_found()
@@ -165,51 +152,36 @@ class UpdateRoutes:
             return self._error(429, 'TooManyRequests', 'Too many import or delete operations are running.')
         return None
 
-    def _route_update_import(self, params, body, query, entry, fault):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        version = query.get('api-version', [None])[0]
-        entry['api_version'] = version
-        if version not in GA_API_VERSIONS:
-            return self._error(400, 'UnsupportedApiVersion', 'Unsupported api-version.')
-        refused = self._too_many_operations(params['instance'])
+    def _start_operation(self, params, query, entry, fault, start, location):
+        """An import or delete: refused when not authorized, on a bad api-version or with 10 operations running;
+        else start() -> operation id (None: not found), answered 202 with its Operation-Location."""
+        refused = self._ga_refusal(query, entry) or self._too_many_operations(params['instance'])
         if refused:
             return refused
         try:
-            items = json.loads(body.decode('utf-8'))
-            operation_id = self.catalog.start_import(params['instance'], items, version)
+            operation_id = start()
         except ValueError:
             return self._error(400, 'BadRequest', 'The body is not JSON.')
         except ImportRefused as exc:
             return self._error(400, exc.code, exc.message)
-        entry['operation_id'] = operation_id
-        self.emulator.note_running(self.catalog.running(params['instance']))
-        headers = {'Operation-Location': '/deviceUpdate/%s/updates/operations/%s?api-version=%s' % (
-            params['instance'], operation_id, version)}
-        if fault is not None:
-            return self._apply_fault(fault) or self._send(202, None, headers=headers)
-        return self._send(202, None, headers=headers)
-
-    def _route_update_delete(self, params, body, query, entry, fault):
-        if not self._authorized(entry):
-            return self._unauthorized()
-        version = query.get('api-version', [None])[0]
-        if version not in GA_API_VERSIONS:
-            return self._error(400, 'UnsupportedApiVersion', 'Unsupported api-version.')
-        refused = self._too_many_operations(params['instance'])
-        if refused:
-            return refused
-        operation_id = self.catalog.start_delete(params['instance'], self._update_id(params))
         if operation_id is None:
             return self._not_found()
         entry['operation_id'] = operation_id
         self.emulator.note_running(self.catalog.running(params['instance']))
-        # The delete's operation lives at a path of its own, as the specification's example shows.
-        headers = {'Operation-Location': '/deviceUpdate/%s/operations/%s?api-version=%s' % (
-            params['instance'], operation_id, version)}
+        headers = {'Operation-Location': location % (params['instance'], operation_id, entry['api_version'])}
         if fault is not None:
             return self._apply_fault(fault) or self._send(202, None, headers=headers)
         return self._send(202, None, headers=headers)
+
+    def _route_update_import(self, params, body, query, entry, fault):
+        return self._start_operation(params, query, entry, fault, lambda: self.catalog.start_import(
+            params['instance'], json.loads(body.decode('utf-8')), entry['api_version']),
+            '/deviceUpdate/%s/updates/operations/%s?api-version=%s')
+
+    def _route_update_delete(self, params, body, query, entry, fault):
+        # The delete's operation lives at a path of its own, as the specification's example shows.
+        return self._start_operation(params, query, entry, fault, lambda: self.catalog.start_delete(
+            params['instance'], self._update_id(params)), '/deviceUpdate/%s/operations/%s?api-version=%s')
 
     def _route_blob(self, params, body, query, entry, fault):
         stored = self.emulator.blobs.get(params['name'])
