@@ -71,12 +71,7 @@ class Api:
 
     def find_deployment(self, deployment_id, *args):
         """get_deployment(), or None when the service does not have it (404)."""
-        try:
-            return self.get_deployment(deployment_id, *args)
-        except AduError as exc:
-            if exc.status_code == 404:
-                return None
-            raise
+        return or_none(self.get_deployment, deployment_id, *args)
 
     def _pages(self, url, describe, missing, what, pace=None):
         """The items of every page, following nextLink: same scheme, host and port as the service,
@@ -145,6 +140,16 @@ class PreviewApi(Api):
         what = 'the device states of ' + name
         return [normalize_device_state(item, what='a device of ' + name) for item in self._pages(
             self.deployment_url(deployment_id) + '/devicestates', 'reading ' + what, name, what)]
+
+
+def or_none(read, *args):
+    """read(*args), or None when the service answers 404: what exists is decided here, for every resource."""
+    try:
+        return read(*args)
+    except AduError as exc:
+        if exc.status_code == 404:
+            return None
+        raise
 
 
 def follow_link(base_url, link, describe, what='a nextLink'):

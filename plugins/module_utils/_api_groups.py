@@ -14,9 +14,8 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import Api
+from ansible_collections.adu.device_update.plugins.module_utils._api import Api, or_none
 from ansible_collections.adu.device_update.plugins.module_utils._api_ga import DEFAULT_GA_API_VERSION
-from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment, validate_api_version
 from ansible_collections.adu.device_update.plugins.module_utils._wire_groups import (
     normalize_best_update,
@@ -87,15 +86,14 @@ class ManagementApi(Api):
     def _log_path(self, log_collection_id, suffix=''):
         return '/deviceDiagnostics/logCollections/%s%s' % (path_segment(log_collection_id), suffix)
 
-    def find_log_collection(self, log_collection_id):
+    def get_log_collection(self, log_collection_id):
         name = 'log collection %s' % log_collection_id
-        try:
-            body = self._call('GET', self._url(self._log_path(log_collection_id)), 'reading ' + name, name)
-        except AduError as exc:
-            if exc.status_code == 404:
-                return None
-            raise
-        return normalize_log_collection(body, log_collection_id)
+        return normalize_log_collection(self._call('GET', self._url(self._log_path(log_collection_id)),
+                                                   'reading ' + name, name), log_collection_id)
+
+    def find_log_collection(self, log_collection_id):
+        """The log collection, or None when the service does not have it (404)."""
+        return or_none(self.get_log_collection, log_collection_id)
 
     def create_log_collection(self, log_collection_id, devices, description):
         name = 'log collection %s' % log_collection_id

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from urllib.parse import quote, urlsplit, unquote
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import Api, follow_link
+from ansible_collections.adu.device_update.plugins.module_utils._api import Api, follow_link, or_none
 from ansible_collections.adu.device_update.plugins.module_utils._api_ga import DEFAULT_GA_API_VERSION
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment, validate_api_version
@@ -65,16 +65,14 @@ class UpdatesApi(Api):
         return '/providers/%s/names/%s/versions/%s' % tuple(path_segment(update_id[p]) for p in
                                                             ('provider', 'name', 'version'))
 
+    def get_update(self, update_id):
+        name = describe_update(update_id)
+        return normalize_update(self._call('GET', self._url(self._update_path(update_id)), 'reading ' + name, name,
+                                           pace=UPDATE_API), update_id)
+
     def find_update(self, update_id):
         """The Update, or None when the service does not have it (404)."""
-        name = describe_update(update_id)
-        try:
-            body = self._call('GET', self._url(self._update_path(update_id)), 'reading ' + name, name, pace=UPDATE_API)
-        except AduError as exc:
-            if exc.status_code == 404:
-                return None
-            raise
-        return normalize_update(body, update_id)
+        return or_none(self.get_update, update_id)
 
     def start_import(self, update_id, manifest, files, friendly_name):
         """POST updates:import, once; returns the Operation its Operation-Location names."""

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.adu.device_update.plugins.module_utils._api import or_none
 from ansible_collections.adu.device_update.plugins.module_utils._api_updates import (
     MAX_RUNNING_OPERATIONS,
     RUNNING_OPERATIONS,
@@ -144,14 +145,11 @@ class UpdateService:
         """A running import of update_id: one this host started (noted), else one the service lists."""
         noted = self._remembered(update_id)
         if noted:
-            try:
-                operation = self.api.read_operation(self.api.operation_at(noted, 'following a noted import'), update_id)
-            except AduError as exc:
-                if exc.status_code != 404:
-                    raise
-            else:
-                if operation.body['status'] not in ENDED:
-                    return operation
+            # Gone (404): the service keeps operations a while only; the list below still tells.
+            operation = or_none(self.api.read_operation, self.api.operation_at(noted, 'following a noted import'),
+                                update_id)
+            if operation is not None and operation.body['status'] not in ENDED:
+                return operation
         return self._listed(update_id)[0]
 
     def _listed(self, update_id):
