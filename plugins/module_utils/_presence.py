@@ -21,7 +21,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._plan import (
 )
 from ansible_collections.adu.device_update.plugins.module_utils._service import read_back
 from ansible_collections.adu.device_update.plugins.module_utils._waiter import settled, wait_until_settled
-from ansible_collections.adu.device_update.plugins.module_utils._wire import deployment_view
+from ansible_collections.adu.device_update.plugins.module_utils._wire import UPDATE_ID_KEYS, deployment_view
 
 
 def validate_start_date_time(value):
@@ -69,9 +69,6 @@ def declared_deployment(params, ga, api_version):
         'rollback_policy': policy,
         'download_security': params.get('download_security'),
     }
-
-
-UPDATE_ID_KEYS = ('provider', 'name', 'version')
 
 
 def update_option(value, option):

@@ -52,6 +52,8 @@ _KNOWN_KEYS = {
 }
 
 DEPLOYMENT_FLAGS = ('is_canceled', 'is_retried', 'is_completed')
+# The three parts of an update's id, on every API surface.
+UPDATE_ID_KEYS = ('provider', 'name', 'version')
 STATUS_COUNTS = (
     'total_devices', 'devices_incompatible_count', 'devices_already_in_deployment_count',
     'devices_in_progress_count', 'devices_completed_failed_count',
@@ -318,7 +320,7 @@ def deployment_view(deployment):
     update = deployment.get('update_id')
     if update is None and isinstance(deployment.get('update'), dict):
         update = deployment['update'].get('update_id')
-    view = {'update': _update_of(update), 'start_date_time': deployment.get('start_date_time')}
+    view = {'update': update_id_of(update), 'start_date_time': deployment.get('start_date_time')}
     groups = deployment.get('device_group_definition')
     view['device_group'] = groups[0] if isinstance(groups, list) and len(groups) == 1 else groups
     policy = deployment.get('rollback_policy')
@@ -326,7 +328,7 @@ def deployment_view(deployment):
         failure = policy.get('failure') if isinstance(policy.get('failure'), dict) else {}
         policy_update = policy.get('update') if isinstance(policy.get('update'), dict) else {}
         view['rollback_policy'] = {
-            'update': _update_of(policy_update.get('update_id')),
+            'update': update_id_of(policy_update.get('update_id')),
             'failed_percentage': failure.get('devices_failed_percentage'),
             'failed_count': failure.get('devices_failed_count'),
         }
@@ -336,8 +338,8 @@ def deployment_view(deployment):
     return view
 
 
-def _update_of(update_id):
-    """provider, name, version of an updateId (its undocumented internalId left out)."""
+def update_id_of(update_id):
+    """provider, name, version of an updateId (its undocumented internalId left out); None when it is no dict."""
     if not isinstance(update_id, dict):
         return None
-    return dict((k, update_id.get(k)) for k in ('provider', 'name', 'version'))
+    return dict((k, update_id.get(k)) for k in UPDATE_ID_KEYS)

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import WireError
 from ansible_collections.adu.device_update.plugins.module_utils._redact import shown
-from ansible_collections.adu.device_update.plugins.module_utils._wire import _count, snake_dict
+from ansible_collections.adu.device_update.plugins.module_utils._wire import _count, snake_dict, update_id_of
 
 GROUP_COUNTS = ('device_count', 'subgroups_with_new_updates_available_count', 'subgroups_with_updates_in_progress_count',
                 'subgroups_with_on_latest_update_count')
@@ -61,9 +61,8 @@ def normalize_best_update(raw, group_id, what='a best update'):
     body = _body(raw, what)
     _about(body, 'group_id', group_id, what)
     update = body.get('update') if isinstance(body.get('update'), dict) else {}
-    update_id = update.get('update_id') if isinstance(update.get('update_id'), dict) else {}
     return {'device_class_id': body.get('device_class_id'), 'best_update': {
-        'update_id': dict((p, update_id.get(p)) for p in ('provider', 'name', 'version')),
+        'update_id': update_id_of(update.get('update_id') or {}),
         'friendly_name': update.get('friendly_name'),
         'device_count': _count(body.get('device_count'), 'device_count', what)}}
 

@@ -16,9 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError, WireError
 from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value
 from ansible_collections.adu.device_update.plugins.module_utils._redact import is_hidden_char, shown
-from ansible_collections.adu.device_update.plugins.module_utils._wire import snake_dict
+from ansible_collections.adu.device_update.plugins.module_utils._wire import UPDATE_ID_KEYS, snake_dict, update_id_of
 
-UPDATE_ID_PARTS = ('provider', 'name', 'version')
 # The service's rules: provider and name 1-64 characters, a version of 2 to 4 dot-separated numbers.
 _ID_MAX_LENGTH = 64
 OPERATION_STATES = ('NotStarted', 'Running', 'Succeeded', 'Failed')
@@ -38,24 +37,18 @@ def id_part_option(option, text):
 
 def update_id_option(value, option='update'):
     """{provider, name, version} as strings fit for one URL path segment each; OptionError otherwise."""
-    if not isinstance(value, dict) or sorted(k for k in value if value[k] is not None) != sorted(UPDATE_ID_PARTS):
+    if not isinstance(value, dict) or sorted(k for k in value if value[k] is not None) != sorted(UPDATE_ID_KEYS):
         raise OptionError(option, 'must be a dict of provider, name and version, each %s (got %s)'
                           % (_ID_ACCEPTED, shown_value(value, 120)))
-    return dict((part, id_part_option('%s.%s' % (option, part), value[part])) for part in UPDATE_ID_PARTS)
+    return dict((part, id_part_option('%s.%s' % (option, part), value[part])) for part in UPDATE_ID_KEYS)
 
 
 def describe_update(update_id):
     return 'update %s/%s/%s' % (update_id['provider'], update_id['name'], update_id['version'])
 
 
-def _update_id_of(raw):
-    if not isinstance(raw, dict):
-        return None
-    return dict((part, raw.get(part)) for part in UPDATE_ID_PARTS)
-
-
 def _about_update(body, update_id, what, write=False):
-    sent = _update_id_of(body.get('update_id'))
+    sent = update_id_of(body.get('update_id'))
     if update_id is not None and sent != update_id:
         raise WireError('the service answered a request about %s with %s that is about %s; not trusting it'
                         % (describe_update(update_id), what, describe_update(sent) if sent else 'no update id'),
@@ -68,7 +61,7 @@ def normalize_update(raw, update_id=None, what='an update'):
         raise WireError('the service sent %s that is empty or not a JSON object' % what)
     body = snake_dict(raw)
     _about_update(body, update_id, what)
-    body['update_id'] = _update_id_of(body.get('update_id'))
+    body['update_id'] = update_id_of(body.get('update_id'))
     return body
 
 
@@ -109,7 +102,7 @@ def normalize_operation(raw, operation_id=None, update_id=None, what='an update 
                         % (what, ', '.join(OPERATION_STATES), shown(repr(body.get('status')), 60)))
     update = body.get('update') if isinstance(body.get('update'), dict) else None
     if update is not None:
-        update['update_id'] = _update_id_of(update.get('update_id'))
+        update['update_id'] = update_id_of(update.get('update_id'))
     body['update'] = update
     body.setdefault('error', None)
     named = operation_update_id(body)
@@ -123,7 +116,7 @@ def operation_update_id(operation):
     """The update an operation names, or None while the service does not name one yet."""
     update = operation.get('update') or {}
     update_id = update.get('update_id')
-    return update_id if isinstance(update_id, dict) and all(update_id.get(p) for p in UPDATE_ID_PARTS) else None
+    return update_id if isinstance(update_id, dict) and all(update_id.get(p) for p in UPDATE_ID_KEYS) else None
 
 
 def innermost_code(error):
