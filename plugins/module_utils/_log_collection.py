@@ -70,7 +70,7 @@ class LogCollectionService:
                 raise
             created = read_back(exc, lambda: self.api.find_log_collection(log_collection_id),
                                 lambda found: found is not None and _pairs(found['device_list']) == wanted,
-                                ' (a log collection of these devices)')
+                                ' with these devices', 'the log collection')
             msg = 'started %s from %d device(s) (%s; the answer was lost, reading back confirmed it)' % (
                 name, len(wanted), source)
         result = self._result(True, msg, created, {}, self._view(created))

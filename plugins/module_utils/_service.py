@@ -41,25 +41,26 @@ class Desired:
         self.waiter = waiter
 
 
-def read_back(exc, read, verdict, what=''):
+def read_back(exc, read, verdict, what='', thing='the deployment'):
     """After a write whose answer was lost or unclear: the task succeeds only if a read shows the write.
 
     verdict(found) is True (it shows), False (it does not) or None (a read cannot tell). The write is
-    never sent again here: a rerun of the task reads first and acts only if needed anyway.
+    never sent again here: a rerun of the task reads first and acts only if needed anyway. thing: what
+    is read back, as messages name it.
     """
     try:
         found = read()
     except AduError as read_exc:
-        raise exc.add('; reading the deployment back to check failed too (%s)' % read_exc.message)
+        raise exc.add('; reading %s back to check failed too (%s)' % (thing, read_exc.message))
     effect = verdict(found)
     if effect:
         return found
     if effect is None:
-        raise exc.add('; reading the deployment back cannot tell, since it was retried before: check its status '
-                      'before running the task again')
+        raise exc.add('; reading %s back cannot tell, since it was retried before: check its status '
+                      'before running the task again' % thing)
     if 'may or may not have happened' not in exc.message:
         what += ' (yet), so the write may or may not have happened: run the task again, it reads first'
-    raise exc.add('; reading the deployment back does not show it%s' % what)
+    raise exc.add('; reading %s back does not show it%s' % (thing, what))
 
 
 class ActionService:
