@@ -13,8 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AuthConfigError
 
 PUBLIC_AUTHORITY_HOST = 'https://login.microsoftonline.com'
@@ -59,6 +57,7 @@ class Credential:
         token given as access_token is for the ADU service only."""
         if getattr(self, 'scope', None) is None:
             return None
+        import copy  # pylint: disable=import-outside-toplevel  # only a staging task gets here
         other = copy.copy(self)
         other.scope = scope
         other._token = None  # pylint: disable=protected-access,attribute-defined-outside-init

@@ -23,6 +23,7 @@ import re
 import stat
 import time
 import traceback
+from urllib.parse import urlsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import (
     AduError,
@@ -149,7 +150,6 @@ def staging_plan(params, redactor, warn):
 
 def _check_account_url(value):
     """https://<account>.blob.core.windows.net, or an emulator's http(s)://host:port/<account>."""
-    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
     try:
         parts = urlsplit(value)
         port = parts.port
@@ -321,7 +321,6 @@ class Stager:
 
 def _account_name(account_url):
     """The account of https://<account>.blob.core.windows.net, or of an emulator's http://host:port/<account>."""
-    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
     parts = urlsplit(account_url)
     path = parts.path.strip('/')
     if path:

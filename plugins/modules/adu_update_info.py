@@ -180,7 +180,7 @@ def read_updates(module):
     elif params['provider']:
         result['names'] = api.names(params['provider'])
         said.append('%d names of provider %s' % (len(result['names']), params['provider']))
-    elif params['operation_id'] is None and params['operations'] is None or params['filter']:
+    elif params['filter'] or (params['operation_id'] is None and params['operations'] is None):
         result['updates'] = api.updates(params['filter'])
         said.append('%d updates' % len(result['updates']))
     if params['operation_id'] is not None:
