@@ -9,15 +9,20 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.adu.device_update.plugins.module_utils import _gate as gate
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._options import validate_ga_deployment_id
 
 RING_DEFAULTS = {'max_failed_percentage': 5, 'min_succeeded_percentage': 95, 'timeout': 3600, 'soak': 0}
+# Seconds between two status reads of a ring: at least one (the waits divide by it), at most an hour.
+POLL_INTERVAL_RANGE = (1, 3600)
 
 
-def rollout_rings(rings, rollout_name):
+def rollout_rings(rings, rollout_name, poll_interval=30):
     """The rings with their defaults and deployment ids (<rollout_name>-<ring name> unless given), each id
-    checked against the service's rules; names unique. An AnsibleFilterError names the first problem."""
+    checked against the service's rules; names unique; poll_interval (adu_rollout_poll_interval) within its
+    bounds, since the rings' waits divide by it. An AnsibleFilterError names the first problem, before any ring."""
+    _number('adu_rollout_poll_interval', poll_interval, int, POLL_INTERVAL_RANGE)
     if not isinstance(rings, list) or not rings:
         raise AnsibleFilterError('adu_rollout_rings: must be a list of at least one ring')
     planned, seen = [], set()
@@ -34,64 +39,74 @@ def rollout_rings(rings, rollout_name):
             validate_ga_deployment_id(ring['deployment_id'], option)
         except OptionError as exc:
             raise AnsibleFilterError('%s (the deployment id %s)' % (exc, ring['deployment_id']))
-        # Numbers as survey answers and -e give them, strings included.
-        for key, kind, low, high in (('max_failed_percentage', float, 0, 100), ('min_succeeded_percentage', float, 0, 100),
-                                     ('timeout', int, 1, 7 * 86400), ('soak', int, 0, 7 * 86400)):
-            try:
-                ring[key] = kind(ring[key])
-            except (TypeError, ValueError):
-                ring[key] = None
-            if ring[key] is None or not low <= ring[key] <= high:
-                raise AnsibleFilterError('adu_rollout_rings[%d].%s: must be a number from %s to %s (got %r)'
-                                         % (index, key, low, high, rings[index].get(key)))
+        for key, kind, bounds in (('max_failed_percentage', float, (0, 100)),
+                                  ('min_succeeded_percentage', float, (0, 100)),
+                                  ('timeout', int, (1, 7 * 86400)), ('soak', int, (0, 7 * 86400))):
+            ring[key] = _number('adu_rollout_rings[%d].%s' % (index, key), ring[key], kind, bounds,
+                                rings[index].get(key))
         planned.append(ring)
     return planned
 
 
-def _percentage(count, total):
-    return round(100.0 * count / total, 1) if total else 0.0
+def _number(option, value, kind, bounds, given=None):
+    """value as kind within bounds, from numbers as survey answers and -e give them (strings included)."""
+    try:
+        number = kind(value)
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    if number is None or number != number or not bounds[0] <= number <= bounds[1]:
+        raise AnsibleFilterError('%s: must be a number from %s to %s (got %r)'
+                                 % (option, bounds[0], bounds[1], value if given is None else given))
+    return number
 
 
 def ring_verdict(info, ring):
     """The verdict on a ring from adu_deployment_info's result (deployment and status): passed, failed or
     in_progress, with its figures and, when failed, the reason.
 
-    Targeted devices are the status' total (summed over the subgroups); both percentages are of it. Passed:
-    succeeded reaches min_succeeded_percentage and failed stays at or below max_failed_percentage. Failed: as
-    soon as failed passes max_failed_percentage, or when canceled or made inactive. In progress otherwise, also
-    while no device is targeted yet (timed_out() fails a ring that still targets none).
+    Targeted devices are the status' total (summed over the subgroups); both shares are of it, compared exactly
+    (module_utils._gate), rounded for display only. Passed: succeeded reaches min_succeeded_percentage and failed
+    stays at or below max_failed_percentage. Failed: as soon as failed passes max_failed_percentage, or when
+    canceled or made inactive. In progress otherwise: while no device is targeted yet, and while the figures do
+    not add up (`inconsistency` says how; timed_out() fails such a ring at its timeout, naming it).
     """
     status = info.get('status') or {}
     deployment = info.get('deployment') or {}
-    total = status.get('total_devices') or 0
-    succeeded = status.get('devices_completed_succeeded_count') or 0
-    failed = status.get('devices_completed_failed_count') or 0
+    total = gate.targeted(status)
+    succeeded = gate.count(status, 'devices_completed_succeeded_count')
+    failed = gate.count(status, 'devices_completed_failed_count')
     figures = {'total_devices': total, 'succeeded_count': succeeded, 'failed_count': failed,
-               'in_progress_count': status.get('devices_in_progress_count') or 0,
-               'succeeded_percentage': _percentage(succeeded, total), 'failed_percentage': _percentage(failed, total)}
+               'in_progress_count': gate.count(status, 'devices_in_progress_count'),
+               'succeeded_percentage': gate.percentage(succeeded, total),
+               'failed_percentage': gate.percentage(failed, total)}
+    inconsistency = gate.inconsistency(status)
     state = status.get('deployment_state')
     reason = None
     if deployment.get('is_canceled') or state == 'Canceled':
         reason = 'its deployment is canceled'
     elif state == 'Inactive':
         reason = 'its deployment is inactive (another deployment to the group replaced it)'
-    elif total and figures['failed_percentage'] > ring['max_failed_percentage']:
+    elif inconsistency is None and gate.above(failed, total, ring['max_failed_percentage']):
         reason = 'failed devices passed %g%%' % ring['max_failed_percentage']
     if reason is not None:
         verdict = 'failed'
-    elif total and figures['succeeded_percentage'] >= ring['min_succeeded_percentage']:
+    elif inconsistency is None and gate.reaches(succeeded, total, ring['min_succeeded_percentage']):
         verdict = 'passed'
     else:
-        # No device targeted yet: the service counts a new deployment's devices with some delay. A ring that
-        # still targets none at its timeout fails, saying so (see timed_out).
+        # No device targeted yet (the service counts a new deployment's devices with some delay), or figures that
+        # are no evidence: a ring still so at its timeout fails, saying why (see timed_out).
         verdict = 'in_progress'
-    return dict(figures, verdict=verdict, reason=reason)
+    return dict(figures, verdict=verdict, reason=reason, inconsistency=inconsistency)
 
 
 def timed_out(verdict, timeout):
     """A verdict still in progress at the ring's timeout: failed, with why."""
-    reason = ('no device is targeted after %s s' % timeout if not verdict.get('total_devices')
-              else 'no verdict within %s s' % timeout)
+    if verdict.get('inconsistency'):
+        reason = 'its figures do not add up after %s s (%s)' % (timeout, verdict['inconsistency'])
+    elif not verdict.get('total_devices'):
+        reason = 'no device is targeted after %s s' % timeout
+    else:
+        reason = 'no verdict within %s s' % timeout
     return dict(verdict, verdict='failed', reason=reason)
 
 

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.adu.device_update.plugins.module_utils import _gate as gate
 from ansible_collections.adu.device_update.plugins.module_utils._wire import STATUS_COUNTS
 
 # The fields whose movement makes an event; `changed` names those that moved.
@@ -18,12 +19,9 @@ TRACKED = ('deployment_state',) + STATUS_COUNTS + ('failed_percentage', 'is_canc
 
 
 def failed_percentage(status):
-    """failed / (total - incompatible) in percent, 0 when nothing is targeted. Rulebook conditions cannot divide.
-    A count the service did not send counts as none (the GA API sends no incompatible count)."""
-    targeted = (status['total_devices'] or 0) - (status['devices_incompatible_count'] or 0)
-    if targeted <= 0:
-        return 0
-    return round(100.0 * (status['devices_completed_failed_count'] or 0) / targeted, 2)
+    """failed / (total - incompatible) in percent, 0 when nothing is targeted (_gate.targeted, the staged rollout's
+    denominator too). Rulebook conditions cannot divide. A count the service did not send counts as none."""
+    return gate.percentage(gate.count(status, 'devices_completed_failed_count'), gate.targeted(status), 2)
 
 
 def snapshot(instance, group_id, deployment_id, device_class_id, status, is_canceled):
