@@ -63,6 +63,9 @@ class Catalog:
         self.quotas = dict(QUOTAS)
         self.max_running = MAX_RUNNING
         self.ca_path = ca_path
+        # Fault switch: a failed operation's error nested as the REST spec allows (innererror, then innerError),
+        # its own code generic and the one to act on two levels down.
+        self.nested_errors = False
         for instance, items in (seed_updates or {}).items():
             for item in items:
                 self.add(instance, item)
@@ -209,6 +212,10 @@ class Catalog:
             except ImportRefused as refused:
                 error = {'code': refused.code, 'message': refused.message, 'details': [],
                          'innererror': {'code': refused.inner} if refused.inner else None}
+                if self.nested_errors:
+                    error = {'code': 'ImportFailed', 'message': refused.message, 'details': [],
+                             'innererror': {'code': 'ImportValidation', 'message': refused.message,
+                                            'innerError': {'code': refused.code, 'message': refused.message}}}
             operation_id = self._new_operation(instance, 'import', self.import_seconds,
                                                'Failed' if error else 'Succeeded', update_id, update, error,
                                                item.get('friendlyName'))
