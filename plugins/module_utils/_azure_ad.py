@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import os
 import re
 import time
@@ -109,9 +110,16 @@ class AzureAdCredential(Credential):
         self._token = None
 
     def identity(self):
-        """What makes two credentials the same identity (and audience); never a secret."""
-        identity = (self.name, self.authority_host, self.params.get('tenant_id'), self.params.get('client_id'))
+        """What makes two credentials the same identity (and audience) with the same proof: a fingerprint of the
+        credential, so that a rotated or mistyped secret is asked of Azure AD, not answered from the cache. Never
+        a secret."""
+        identity = (self.name, self.authority_host, self.params.get('tenant_id'), self.params.get('client_id'),
+                    self.fingerprint())
         return identity if self.scope == SCOPE else identity + (self.scope,)
+
+    def fingerprint(self):
+        """What the proof of identity is, as a digest (a secret's hash, a certificate's), or a path; never a secret."""
+        return None
 
     def acquire(self, http):
         """Ask Azure AD: return (access_token, expires_on epoch seconds)."""
@@ -221,6 +229,9 @@ class ConfidentialClientCredential(AzureAdCredential):
 class ClientSecretCredential(ConfidentialClientCredential):
     name = 'client_secret'
 
+    def fingerprint(self):
+        return _digest(self.params.get('client_secret'))
+
     def client_credential(self, redactor):
         return redactor.add(self.params['client_secret'])
 
@@ -230,6 +241,12 @@ class CertificateCredential(ConfidentialClientCredential):
     subject name/issuer authentication works."""
 
     name = 'certificate'
+
+    def fingerprint(self):
+        """The certificate file's digest (its thumbprint and key with it) and its password's: a new certificate, or
+        a wrong password, is asked of Azure AD."""
+        return '%s:%s' % (_digest(_read_file('client_certificate_path', self.params['client_certificate_path'])),
+                          _digest(self.params.get('client_certificate_password')))
 
     def client_credential(self, redactor):
         path = self.params['client_certificate_path']
@@ -255,6 +272,10 @@ class WorkloadIdentityCredential(ConfidentialClientCredential):
 
     name = 'workload_identity'
 
+    def fingerprint(self):
+        """The federated token file's path: its content rotates, the identity it proves does not."""
+        return self.params.get('federated_token_file')
+
     def client_credential(self, redactor):
         path = self.params['federated_token_file']
         # Read now to fail early and clearly if it is unreadable.
@@ -263,6 +284,13 @@ class WorkloadIdentityCredential(ConfidentialClientCredential):
         def assertion():
             return redactor.add(_read_file('federated_token_file', path).decode('utf-8', 'replace').strip())
         return {'client_assertion': assertion}
+
+
+def _digest(value):
+    """A SHA-256 of a secret (text or bytes), to tell two apart without keeping either; None for none."""
+    if value is None:
+        return None
+    return hashlib.sha256(value if isinstance(value, bytes) else value.encode('utf-8')).hexdigest()
 
 
 class ManagedIdentityCredential(AzureAdCredential):
