@@ -194,6 +194,13 @@ class HttpClient:
                                                        safe_to_repeat, policy.gave_up() if policy.exhausted else None)
             if retry.new_slot:
                 self._hold_back(pace, time.time() + retry.wait, method, url, describe)
+            if pace and self.pacer is not None:
+                # Sent again is another call against the service's budget, whatever the reason (a 429, a 5xx, a
+                # lost answer): it takes a new slot, no earlier than the retry's wait.
+                if not retry.new_slot:
+                    policy.backoff.record(retry.wait)
+                ticket = self._slot(pace, time.time() + retry.wait, method, url, describe, throttled=retry.new_slot)
+            elif retry.new_slot:
                 ticket = self._slot(pace, time.time() + retry.wait, method, url, describe, throttled=True)
             else:
                 policy.wait(retry)

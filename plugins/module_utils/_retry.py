@@ -80,10 +80,14 @@ class Backoff:
         return wait
 
     def wait(self, seconds):
-        self.attempt += 1
-        self.waited += seconds
+        self.record(seconds)
         if seconds > 0:
             self._sleep(seconds)
+
+    def record(self, seconds):
+        """Count a retry whose wait someone else keeps (a pacing slot no earlier than it)."""
+        self.attempt += 1
+        self.waited += seconds
 
 
 class Retry:

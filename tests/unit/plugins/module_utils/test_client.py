@@ -295,6 +295,23 @@ def test_a_throttled_write_takes_a_new_slot_a_window_later_and_is_not_limited_by
     assert [c[2] for c in http.pacer.calls if c[0] == 'acquire'] == [False, True, True, True]
 
 
+def test_a_paced_read_sent_again_after_a_5xx_takes_a_new_slot_each_time():
+    http, waits = client([response(503), response(502), response(200, {'value': []})], retries=3)
+    http.pacer = RecordingPacer()
+    assert http.request('GET', 'https://h/groups', 'reading groups', pace='group_read').body == {'value': []}
+    acquired = [c for c in http.pacer.calls if c[0] == 'acquire']
+    assert len(acquired) == 3 and [c[2] for c in acquired] == [False, True, True]
+    assert waits == []  # the slot's time keeps the retry's wait, no sleep on top
+
+
+def test_a_paced_read_that_keeps_failing_still_ends_at_its_retries():
+    http, _waits = client([response(503)] * 3, retries=2)
+    http.pacer = RecordingPacer()
+    with pytest.raises(AduError) as err:
+        http.request('GET', 'https://h/groups', 'reading groups', pace='group_read')
+    assert 'gave up after 2 retries' in err.value.message and len(http.session.sent) == 3
+
+
 class BrokenBookkeeping(RecordingPacer):
     def sent(self, operation, ticket):
         raise PrivateFileError('write pacing directory /x can be read or written by other users')
