@@ -111,6 +111,8 @@ def _convert(name, kind, value):
         if not isinstance(value, str):
             raise ValueError(value)
         return os.path.expanduser(os.path.expandvars(value)) if kind == 'path' else value
+    except OverflowError:
+        raise OptionError(name, 'must be a %s within its range (got one too large to use)' % _KIND_NAMES[kind])
     except (TypeError, ValueError):
         raise OptionError(name, 'must be a %s (got %r)' % (_KIND_NAMES[kind], type(value).__name__))
 

@@ -204,6 +204,14 @@ def test_events_never_carry_a_secret():
       'max_polls': 10 ** 30}, 'max_polls: must be between 0 and'),
     ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'access_token': 't', 'deployment_ids': ['..']},
      'deployment_ids: must be 1 to 256 characters'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'group_id': 'g', 'access_token': 't',
+      'interval': 10 ** 400}, 'interval: must be a number within its range'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'group_id': 'g', 'access_token': 't',
+      'timeout': 10 ** 400}, 'timeout: must be a number within its range'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'group_id': 'g', 'access_token': 't',
+      'timeout': '1e30'}, 'timeout: must be between'),
+    ({'endpoint': 'https://127.0.0.1:1', 'instance': 'blue', 'group_id': 'g', 'access_token': 't',
+      'write_rate_window': 1e30}, 'write_rate_window: must be between'),
 ])
 def test_bad_options_end_the_source_before_any_request(args, expected):
     module = runpy.run_path(SOURCE)
