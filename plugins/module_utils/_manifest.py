@@ -49,7 +49,7 @@ def check_url(option, value, warn, redactor):
                           'https://<account>.blob.core.windows.net/<container>/<blob>?<SAS> (got %s)'
                           % shown_value(without_query(value) if isinstance(value, str) else value, 120))
     if parts.query:
-        redactor.add(parts.query)
+        redactor.add_sas(parts.query)
     if parts.scheme == 'http':
         warn('%s is an http URL (%s): the service fetches it unencrypted; prefer https' % (option, without_query(value)))
     return value

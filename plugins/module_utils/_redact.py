@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 
-from urllib.parse import quote, quote_plus
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
 
 MASK = '********'
 # Shorter values are not masked: masking "ab" would shred every message while hiding nothing.
@@ -27,17 +27,38 @@ MESSAGE_LIMIT = 500
 _PERCENT = re.compile('%[0-9A-F]{2}')
 
 
+# Characters some JSON writers escape as backslash-u escapes though JSON does not require it (.NET escapes + & < > ' by default).
+_JSON_ESCAPED = '+&<>\'"='
+# Query parameters that are secrets of their own in a SAS (the signature).
+SAS_SECRET_PARAMS = ('sig',)
+# Parts of a storage connection string that are secrets.
+CONNECTION_STRING_SECRETS = ('accountkey', 'sharedaccesssignature')
+
+
+def _json_forms(value):
+    """value as JSON writers may escape it: as json.dumps does, or with the characters above as backslash-u escapes
+    (either case of hex digits); each also with / escaped."""
+    forms = set()
+    for pattern in (None, '\\u%04X', '\\u%04x'):
+        escaped = ''.join(pattern % ord(c) if pattern and c in _JSON_ESCAPED else json.dumps(c)[1:-1] for c in value)
+        forms.update((escaped, escaped.replace('/', '\\/')))
+    return forms
+
+
 def _forms(value):
-    """The ways a secret can come back: raw, trimmed, JSON- or repr-escaped, white space folded, per line,
-    and as a form or a URL would carry it (an authority echoing its request body: `+ / =` percent-encoded,
-    a space as + or %20)."""
+    """The ways a secret can come back: raw, trimmed, JSON- or repr-escaped, white space folded, per line, as a
+    form or a URL would carry it (an authority echoing its request body: `+ / =` percent-encoded, a space as + or
+    %20), and percent-decoded (a service echoing a SAS URL it decoded), each of those JSON-escaped again."""
     forms = {value, value.strip(), ' '.join(value.split())}
-    forms.add(json.dumps(value)[1:-1])
     forms.add(repr(value)[1:-1])
     forms.update(line.strip() for line in value.splitlines())
     for form in list(forms):
+        forms.update((unquote(form), unquote_plus(form)))
+    for form in list(forms):
         for encoded in (quote_plus(form), quote(form, safe=''), quote(form)):
             forms.update((encoded, _PERCENT.sub(lambda m: m.group().lower(), encoded)))
+    for form in list(forms):
+        forms.update(_json_forms(form))
     return set(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
 
 
@@ -46,6 +67,7 @@ class Redactor:
 
     def __init__(self, values=()):
         self._forms = set()
+        self._ordered = None
         for value in values:
             self.add(value)
 
@@ -53,6 +75,30 @@ class Redactor:
         """Register a secret (token, client secret, password, federated token); returns it unchanged."""
         if isinstance(value, str) and value:
             self._forms.update(_forms(value))
+            self._ordered = None
+        return value
+
+    def add_sas(self, value):
+        """Register a SAS, as a URL or its query: the whole query and each signature in it; returns value."""
+        if isinstance(value, str) and value:
+            query = urlsplit(value).query if '://' in value else value.lstrip('?')
+            self.add(query)
+            for key, secret in parse_qsl(query, keep_blank_values=True):
+                if key.lower() in SAS_SECRET_PARAMS:
+                    self.add(secret)
+        return value
+
+    def add_connection_string(self, value):
+        """Register a storage connection string: whole, and each secret part (AccountKey, SharedAccessSignature and
+        its signature); returns value."""
+        if isinstance(value, str) and value:
+            self.add(value)
+            for part in value.split(';'):
+                key, _sep, secret = part.partition('=')
+                if key.strip().lower() in CONNECTION_STRING_SECRETS and secret.strip():
+                    self.add(secret.strip())
+                    if key.strip().lower() == 'sharedaccesssignature':
+                        self.add_sas(secret.strip())
         return value
 
     @property
@@ -63,8 +109,10 @@ class Redactor:
     def scrub(self, value):
         """value with every secret masked: strings, and strings inside dicts, lists and tuples."""
         if isinstance(value, str):
-            # Longest first, so a secret is never half-masked by a shorter form of it.
-            for form in sorted(self._forms, key=len, reverse=True):
+            if self._ordered is None:
+                # Longest first, so a secret is never half-masked by a shorter form of it; sorted once per secret.
+                self._ordered = sorted(self._forms, key=len, reverse=True)
+            for form in self._ordered:
                 if form in value:
                     value = value.replace(form, MASK)
             return value

@@ -47,7 +47,6 @@ CHUNK = 4 * 1024 * 1024
 SAS_EXPIRY_RANGE = (1, 168)
 # The service's rule for container names.
 _CONTAINER = re.compile(r'[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}')
-_ACCOUNT_KEY = re.compile(r'(?:^|;)\s*AccountKey=([^;]+)', re.IGNORECASE)
 
 
 def file_digest(path):
@@ -104,12 +103,9 @@ def staging_plan(params, redactor, warn):
     source, storage = params['source'], params.get('storage')
     if not storage:
         raise OptionError('storage', 'is required with source: account_url, container and one credential')
-    for secret in ('connection_string', 'account_key'):
-        if storage.get(secret):
-            redactor.add(storage[secret])
-            key = _ACCOUNT_KEY.search(storage[secret]) if secret == 'connection_string' else None
-            if key:
-                redactor.add(key.group(1))
+    # Registered before anything else is checked: an error below may quote them.
+    redactor.add_connection_string(storage.get('connection_string'))
+    redactor.add(storage.get('account_key'))
     credentials = [c for c in ('connection_string', 'account_key', 'credential') if storage.get(c)]
     if len(credentials) != 1:
         raise OptionError('storage', 'needs exactly one credential: connection_string, account_key or '
@@ -315,7 +311,7 @@ class Stager:
             keys = dict(account_name=service.credential.account_name, account_key=service.credential.account_key)
         sas = generate(container_name=self.plan.storage['container'], blob_name=name,
                        permission=permissions(read=True), start=start, expiry=expiry, **keys)
-        self.redactor.add(sas)
+        self.redactor.add_sas(sas)
         return '%s?%s' % (blob.url, sas)
 
 

@@ -7,7 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import re
+from urllib.parse import quote, unquote
+
 from conftest import CLIENT_ID, CLIENT_SECRET, TENANT_ID
+from hostile import Answer, HostileServer
 from test_updates import NEW, build, update_task
 
 
@@ -48,3 +53,64 @@ def test_a_cached_token_does_not_hide_a_wrong_secret(runner, emulator):
     again = runner.play([good])  # the right secret still finds its token in the cache: no new token request
     assert again.rc == 0, again.output
     assert 'token' not in [e['route'] for e in emulator.journal]
+
+
+def _echoing_service(request):
+    """A service that refuses every import, quoting the URLs it was sent percent-decoded and JSON-escaped as .NET
+    writes them (+ as \\u002B, = as \\u003D, / as \\/)."""
+    if request['method'] == 'POST' and request['path'].endswith('updates:import'):
+        urls = [unquote(u) for u in re.findall(r'https://[^"]+', request['body'])]
+        dotnet = [u.replace('+', '\\u002B').replace('=', '\\u003D').replace('/', '\\/') for u in urls]
+        text = '{"error": {"code": "BadRequest", "message": "cannot fetch %s or %s"}}' % (' '.join(urls),
+                                                                                    ' '.join(dotnet))
+        return Answer(400, text)
+    if '/operations' in request['path']:
+        return Answer(200, {'value': []})
+    return Answer(404, {'error': {'code': 'UpdateNotFound', 'message': 'no such update'}})
+
+
+SAS_SIG = 'AbC+de/fgHIJ0123456789klmn=='
+
+
+def test_a_sas_echoed_decoded_or_json_escaped_stays_masked(runner, emulator, tmp_path):
+    server = HostileServer(emulator.ssl_context, _echoing_service).start()
+    try:
+        path, _url, _files = build(emulator, tmp_path)
+        query = '?sv=2024-11-04&sr=b&sp=r&se=2026-12-09T00%3A00%3A00Z&sig=' + quote(SAS_SIG, safe='')
+        task = update_task(runner, manifest_path=path, manifest_url='https://127.0.0.1:1/c/m.json' + query,
+                           files=[{'filename': 'gateway-2026.12.3.swu', 'url': 'https://127.0.0.1:1/c/f.swu' + query}])
+        task['adu.device_update.adu_update'].update(endpoint=server.url, retries=0)
+        play = runner.play([task], verbosity=4)
+    finally:
+        server.stop()
+    assert play.rc != 0 and 'cannot fetch' in play.result['msg'], play.output
+    sig_forms = [SAS_SIG, quote(SAS_SIG, safe=''), SAS_SIG.replace('+', '\\u002B').replace('=', '\\u003D')
+                 .replace('/', '\\/'), 'fgHIJ0123456789klmn']
+    for form in sig_forms:
+        assert form not in play.output, form
+
+
+def _echoing_storage(request):
+    """Blob storage that refuses every request, quoting the URL it was sent, percent-decoded."""
+    text = ('<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>refused %s?%s'
+            '</Message></Error>' % (request['path'], unquote(request['query'])))
+    return Answer(403, text, {'Content-Type': 'application/xml', 'x-ms-error-code': 'AuthenticationFailed'})
+
+
+def test_a_connection_string_with_a_sas_never_shows_its_signature(runner, emulator, tmp_path):
+    """A SharedAccessSignature connection string, refused by a storage that echoes it: never its signature."""
+    path, _url, _files = build(emulator, tmp_path)
+    (tmp_path / 'gateway-2026.12.3.swu').write_bytes(b'firmware image ' * 1000)
+    storage = HostileServer(emulator.ssl_context, _echoing_storage).start()
+    connection_string = ('BlobEndpoint=%s/devstoreaccount1;SharedAccessSignature=sv=2024-11-04&ss=b&srt=sco&sp=rwl'
+                         '&se=2026-12-09T00%%3A00%%3A00Z&sig=%s' % (storage.url, quote(SAS_SIG, safe='')))
+    try:
+        task = update_task(runner, source={'manifest_path': path, 'files_dir': str(tmp_path)},
+                           storage={'connection_string': connection_string, 'container': 'builds',
+                                    'ca_path': emulator.ca_path})
+        play = runner.play([task], verbosity=4)
+    finally:
+        storage.stop()
+    assert storage.requests and play.rc != 0 and 'AuthenticationFailed' in play.result['msg'], play.output
+    for form in (SAS_SIG, quote(SAS_SIG, safe=''), 'fgHIJ0123456789klmn', connection_string):
+        assert form not in play.output, form

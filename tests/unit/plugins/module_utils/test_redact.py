@@ -33,3 +33,18 @@ def test_shown_escapes_hidden_characters_and_cuts():
     assert shown('a\u202eb\u200bc\x00d') == 'a\\u202eb\\u200bc\\u0000d'
     assert shown('x' * 1000, 10) == 'x' * 10 + '... (cut)'
     assert shown('  many \n lines\t') == 'many lines'
+
+
+def test_a_sas_is_masked_in_every_encoding_of_its_signature():
+    redactor = Redactor()
+    redactor.add_sas('https://acct.blob.core.windows.net/c/b.swu?sv=2024-11-04&sr=b&sp=r&sig=AbC%2Bde%2Ffg12%3D%3D')
+    for echoed in ('sig=AbC+de/fg12==', 'AbC%2bde%2ffg12%3d%3d', 'AbC\\u002Bde\\/fg12\\u003D\\u003D',
+                   'AbC\\u002bde/fg12\\u003d\\u003d', json.dumps('AbC+de/fg12==')):
+        assert 'fg12' not in redactor.scrub(echoed), echoed
+
+
+def test_each_secret_part_of_a_connection_string_is_masked():
+    redactor = Redactor()
+    redactor.add_connection_string('AccountName=a;AccountKey=S2V5S2V5S2V5+/==;BlobEndpoint=https://x/;'
+                                   'SharedAccessSignature=sv=2024&sig=U2lnU2ln%2F123')
+    assert redactor.scrub('key S2V5S2V5S2V5+/== sig U2lnU2ln/123') == 'key ******** sig ********'
