@@ -204,34 +204,46 @@ def validate_authority_host(value):
 FILE_SIZE_LIMIT = 1024 * 1024
 
 
-def check_regular_file(option, path, limit=FILE_SIZE_LIMIT):
-    """A regular file of at most limit bytes, or OptionError: a FIFO, a device or a huge file never
-    holds a task. Returns its size."""
+def open_regular_file(option, path, limit=None, follow_links=True):
+    """A regular file opened for reading, checked on the open handle: a FIFO, a device, a directory, a file over
+    limit bytes (or, with follow_links False, a symbolic link) is refused without waiting on it, and what is read
+    is what was checked, whatever replaces the path afterwards. OptionError naming option otherwise."""
+    flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0)
+    if not follow_links:
+        flags |= getattr(os, 'O_NOFOLLOW', 0)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+        fd = os.open(path, flags)
     except (IOError, OSError) as exc:
+        if not follow_links and os.path.islink(path):
+            raise OptionError(option, '%s is a symbolic link; give the file itself' % path)
         raise OptionError(option, 'cannot read %s (%s)' % (path, exc.strerror or exc))
     try:
         info = os.fstat(fd)
-    finally:
+        if not stat.S_ISREG(info.st_mode):
+            raise OptionError(option, '%s must be a regular file (not a FIFO, device or directory)' % path)
+        if limit is not None and info.st_size > limit:
+            raise OptionError(option, '%s is %d bytes; at most %d are accepted' % (path, info.st_size, limit))
+        return os.fdopen(fd, 'rb')
+    except BaseException:
         os.close(fd)
-    if not stat.S_ISREG(info.st_mode):
-        raise OptionError(option, '%s must be a regular file (not a FIFO, device or directory)' % path)
-    if info.st_size > limit:
-        raise OptionError(option, '%s is %d bytes; at most %d are accepted' % (path, info.st_size, limit))
-    return info.st_size
+        raise
+
+
+def check_regular_file(option, path, limit=FILE_SIZE_LIMIT):
+    """A regular file of at most limit bytes, or OptionError: a FIFO, a device or a huge file never
+    holds a task. Returns its size."""
+    with open_regular_file(option, path, limit) as handle:
+        return os.fstat(handle.fileno()).st_size
 
 
 def read_regular_file(option, path, limit=FILE_SIZE_LIMIT):
     """The bytes of a regular file of at most limit bytes, read without blocking on FIFOs or devices."""
-    check_regular_file(option, path, limit)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
-        with os.fdopen(fd, 'rb') as handle:
+    with open_regular_file(option, path, limit) as handle:
+        try:
             data = handle.read(limit + 1)
-    except (IOError, OSError) as exc:
-        raise OptionError(option, 'cannot read %s (%s)' % (path, exc.strerror or exc))
+        except (IOError, OSError) as exc:
+            raise OptionError(option, 'cannot read %s (%s)' % (path, exc.strerror or exc))
     if len(data) > limit:  # it grew between the check and the read
         raise OptionError(option, '%s is larger than %d bytes' % (path, limit))
     return data

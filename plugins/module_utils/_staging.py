@@ -20,9 +20,9 @@ import datetime
 import hashlib
 import os
 import re
-import stat
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._errors import (
@@ -36,7 +36,11 @@ from ansible_collections.adu.device_update.plugins.module_utils._manifest import
     read_manifest,
     sha256_b64,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._options import check_regular_file, shown_value
+from ansible_collections.adu.device_update.plugins.module_utils._options import (
+    check_regular_file,
+    open_regular_file,
+    shown_value,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
     describe_update,
     update_id_option,
@@ -44,15 +48,23 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire_updates im
 )
 
 CHUNK = 4 * 1024 * 1024
+# Blocks sent at once per file: see docs/performance.md for the measurement behind it.
+UPLOAD_CONCURRENCY = 4
 SAS_EXPIRY_RANGE = (1, 168)
 # The service's rule for container names.
 _CONTAINER = re.compile(r'[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}')
 
 
+def open_build_file(path):
+    """A build file, opened once without following links or waiting on a FIFO, checked to be a regular file on the
+    open handle: what is read from it is what was checked."""
+    return open_regular_file('source.files_dir', path, follow_links=False)
+
+
 def file_digest(path):
-    """(size, base64 SHA-256) of a file, read in chunks."""
+    """(size, base64 SHA-256) of a build file, read in chunks."""
     digest, size = hashlib.sha256(), 0
-    with open(path, 'rb') as handle:
+    with open_build_file(path) as handle:
         while True:
             chunk = handle.read(CHUNK)
             if not chunk:
@@ -65,11 +77,13 @@ def file_digest(path):
 class StagingPlan:
     """What a task stages: the manifest and its files, checked; where they go in storage."""
 
-    def __init__(self, update_id, manifest_path, manifest_size, manifest_sha256, files, storage, sas_expiry):
+    def __init__(self, update_id, manifest_path, manifest_data, files, storage, sas_expiry):
         self.update_id = update_id
         self.manifest_path = manifest_path
-        self.manifest_size = manifest_size
-        self.manifest_sha256 = manifest_sha256
+        # The manifest is uploaded from the bytes that were checked and hashed, never read again.
+        self.manifest_data = manifest_data
+        self.manifest_size = len(manifest_data)
+        self.manifest_sha256 = sha256_b64(manifest_data)
         self.files = files  # [{filename, path, size, sha256}]
         self.storage = storage
         self.sas_expiry = sas_expiry
@@ -141,7 +155,7 @@ def staging_plan(params, redactor, warn):
         raise OptionError('update', 'is %s but the manifest at source.manifest_path names %s: they must agree'
                           % (describe_update(update_id_option(params['update'])), describe_update(named)))
     files = [_checked_file(source['files_dir'], listed) for listed in manifest_files(manifest, source['manifest_path'])]
-    return StagingPlan(named, source['manifest_path'], len(data), sha256_b64(data), files, storage, expiry)
+    return StagingPlan(named, source['manifest_path'], data, files, storage, expiry)
 
 
 def _check_account_url(value):
@@ -165,20 +179,43 @@ def _checked_file(files_dir, listed):
     path = os.path.join(files_dir, name)
     if os.path.basename(name) != name or name in ('.', '..'):
         raise OptionError('source.manifest_path', 'lists the file %s, which is not a plain file name' % shown_value(name))
-    try:
-        info = os.stat(path)
-    except OSError:
+    if not os.path.lexists(path):
         raise OptionError('source.files_dir', 'the manifest lists %s, which is not in %s' % (name, files_dir))
-    if not stat.S_ISREG(info.st_mode):
-        raise OptionError('source.files_dir', '%s in %s is not a regular file' % (name, files_dir))
     size, sha = file_digest(path)
-    if listed.get('size') is not None and size != listed['size']:
-        raise OptionError('source.files_dir', '%s is %d bytes but the manifest states %s; nothing was uploaded'
-                          % (name, size, listed['size']))
-    if sha != listed.get('sha256'):
-        raise OptionError('source.files_dir', '%s has SHA-256 %s but the manifest states %s; nothing was uploaded'
-                          % (name, sha, listed.get('sha256')))
+    _check_content(name, size, sha, listed, 'nothing was uploaded')
     return {'filename': name, 'path': path, 'size': size, 'sha256': sha}
+
+
+def _check_content(name, size, sha, listed, consequence):
+    if listed.get('size') is not None and size != listed['size']:
+        raise OptionError('source.files_dir', '%s is %d bytes but the manifest states %s; %s'
+                          % (name, size, listed['size'], consequence))
+    if sha != listed.get('sha256'):
+        raise OptionError('source.files_dir', '%s has SHA-256 %s but the manifest states %s; %s'
+                          % (name, sha, listed.get('sha256'), consequence))
+
+
+def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
+    """Upload a build file as a block blob from one read: each block is hashed as it is read and sent by one of
+    `concurrency` threads (at most concurrency + 1 blocks in memory). The blob is committed only when what was sent
+    is what the manifest states, with the hash of what was sent as its sha256 metadata."""
+    digest, size, blocks, pending = hashlib.sha256(), 0, [], []
+    with open_build_file(path) as handle, ThreadPoolExecutor(max_workers=concurrency) as pool:
+        while True:
+            chunk = handle.read(CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+            blocks.append('%08d' % len(blocks))
+            pending.append(pool.submit(blob.stage_block, blocks[-1], chunk, length=len(chunk)))
+            if len(pending) >= concurrency:
+                pending.pop(0).result()
+        for future in pending:
+            future.result()
+    sha = base64.b64encode(digest.digest()).decode('ascii')
+    _check_content(name, size, sha, listed, 'it changed after it was checked: the blob was not committed')
+    blob.commit_block_list(blocks, metadata={'sha256': sha})
 
 
 def _blob_library():
@@ -256,10 +293,10 @@ class Stager:
             for name, path, size, sha in self.plan.blobs():
                 blob = container.get_blob_client(name)
                 self.uploaded[name] = not self._holds(blob, size, sha)
-                if self.uploaded[name]:
-                    with open(path, 'rb') as handle:
-                        blob.upload_blob(handle, length=size, overwrite=True, metadata={'sha256': sha},
-                                         max_concurrency=1)
+                if self.uploaded[name] and path == self.plan.manifest_path:
+                    blob.upload_blob(self.plan.manifest_data, overwrite=True, metadata={'sha256': sha})
+                elif self.uploaded[name]:
+                    upload_file(blob, os.path.basename(path), path, {'size': size, 'sha256': sha})
                 urls[name] = self._sas_url(service, blob, name)
         except AduError:
             raise

@@ -88,6 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header('Content-Length', str(len(answer.body)))
         self.end_headers()
+        if self.command == 'HEAD':
+            return  # a HEAD answer has headers only
         if answer.drip is None:
             self.wfile.write(answer.body)
             return
@@ -102,4 +104,4 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client gave up, as it should
 
-    do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle  # noqa: N815

@@ -114,3 +114,64 @@ def test_a_connection_string_with_a_sas_never_shows_its_signature(runner, emulat
     assert storage.requests and play.rc != 0 and 'AuthenticationFailed' in play.result['msg'], play.output
     for form in (SAS_SIG, quote(SAS_SIG, safe=''), 'fgHIJ0123456789klmn', connection_string):
         assert form not in play.output, form
+
+
+class SwappingStorage:
+    """Blob storage that takes blocks and commits, and swaps a build file (for a FIFO, or other bytes) at the moment
+    the collection asks whether its blob exists: after the file was checked, before it is uploaded."""
+
+    HEADERS = {'ETag': '"0x8DCAFE"', 'Last-Modified': 'Mon, 07 Dec 2026 06:00:00 GMT', 'x-ms-request-id': 'r'}
+
+    def __init__(self, path, swap):
+        self.path, self.swap, self.swapped, self.committed = path, swap, False, []
+
+    def __call__(self, request):
+        if request['method'] == 'HEAD':
+            if not self.swapped and request['path'].endswith(os.path.basename(self.path)):
+                self.swapped = True
+                self.swap(self.path)
+            return Answer(404, b'', dict(self.HEADERS, **{'x-ms-error-code': 'BlobNotFound'}))
+        if request['method'] == 'PUT' and ('comp=blocklist' in request['query'] or 'comp=' not in request['query']):
+            if 'restype=container' not in request['query']:
+                self.committed.append(request['path'])
+        return Answer(201, b'', self.HEADERS)
+
+
+def _to_fifo(path):
+    os.remove(path)
+    os.mkfifo(path)
+
+
+def _rewrite(path):
+    with open(path, 'wb') as handle:
+        handle.write(b'not the firmware that was hashed ' * 400)
+
+
+def _swap_play(runner, emulator, tmp_path, swap):
+    path, _url, _files = build(emulator, tmp_path)
+    payload = tmp_path / 'gateway-2026.12.3.swu'
+    payload.write_bytes(b'firmware image ' * 1000)
+    storage = SwappingStorage(str(payload), swap)
+    server = HostileServer(emulator.ssl_context, storage).start()
+    try:
+        task = update_task(runner, source={'manifest_path': path, 'files_dir': str(tmp_path)},
+                           storage={'account_url': server.url + '/devstoreaccount1', 'container': 'builds',
+                                    'account_key': 'S2V5S2V5S2V5S2V5S2V5S2V5', 'ca_path': emulator.ca_path})
+        task['timeout'] = 30  # 1.2.0 waited on the FIFO for ever
+        play = runner.play([task])
+    finally:
+        server.stop()
+    assert storage.swapped
+    return play, storage
+
+
+def test_a_build_file_swapped_for_a_fifo_after_its_check_is_refused_not_waited_on(runner, emulator, tmp_path):
+    play, storage = _swap_play(runner, emulator, tmp_path, _to_fifo)
+    assert play.rc != 0 and 'must be a regular file' in play.result['msg'], play.output
+    assert not [p for p in storage.committed if p.endswith('.swu')]
+
+
+def test_a_build_file_changed_after_its_check_is_never_committed(runner, emulator, tmp_path):
+    play, storage = _swap_play(runner, emulator, tmp_path, _rewrite)
+    assert play.rc != 0 and 'changed after it was checked' in play.result['msg'], play.output
+    assert not [p for p in storage.committed if p.endswith('.swu')]
