@@ -45,6 +45,8 @@ DEFAULT_POLL = 5.0
 POLL_RANGE = (1.0, 60.0)
 # After a lost import answer: how often to look for the operation again while running imports name no update.
 READ_BACK_POLL = 2.0
+# How long a task without wait_timeout (wait: false) looks again at running imports that name no update yet.
+UNNAMED_WAIT = 30.0
 _HINTS = (
     ('hash', 'a SHA-256 does not match: the manifest\'s (manifest_sha256, or the file at manifest_path) or a file\'s '
              '(the hashes the manifest lists) differs from what the URL serves; recompute it from the file uploaded'),
@@ -110,7 +112,10 @@ class UpdateService:
         found = self.api.find_update(update_id)
         if found is not None:
             return self._result(False, '%s is imported; nothing to do' % name, found, update_id)
-        under_way = self._under_way(update_id)
+        appeared, under_way = self._under_way(update_id)
+        if appeared is not None:
+            return self._result(False, '%s is imported (an import of it ended meanwhile); nothing to do' % name,
+                                appeared, update_id)
         if under_way is not None:
             result = self._result(False, 'an import of %s was under way already (operation %s, %s)' % (
                 name, under_way.operation_id, under_way.body['status']), None, update_id, under_way)
@@ -134,7 +139,7 @@ class UpdateService:
                 if not exc.action_unknown:
                     raise
                 return self._import_read_back(exc, update_id, result)
-            self._remember(update_id, operation.url)
+            self._remember(update_id, operation)
             if self.wait_timeout is None:
                 return self._started(operation, result, update_id)
             return self._follow_import(operation, result, update_id)
@@ -142,15 +147,37 @@ class UpdateService:
             self._release(slot)
 
     def _under_way(self, update_id):
-        """A running import of update_id: one this host started (noted), else one the service lists."""
+        """(the update if it appeared meanwhile, a running import of update_id): one this host started (noted),
+        else one the service lists (_running). None, None: no import is under way."""
         noted = self._remembered(update_id)
         if noted:
             # Gone (404): the service keeps operations a while only; the list below still tells.
             operation = or_none(self.api.read_operation, self.api.operation_at(noted, 'following a noted import'),
                                 update_id)
             if operation is not None and operation.body['status'] not in ENDED:
-                return operation
-        return self._listed(update_id)[0]
+                return None, operation
+        found, under_way, unnamed = self._running(update_id, self.clock() + (self.wait_timeout or UNNAMED_WAIT),
+                                                  absent=True)
+        if unnamed and not self.check_mode:
+            raise AduError('%s: %d running import(s) name no update yet, so one may be of it; not starting another: '
+                           'run the task again once they do (the service names the update after reading the '
+                           'manifest)' % (describe_update(update_id), unnamed))
+        return found, under_way
+
+    def _running(self, update_id, deadline, absent=False):
+        """The one rule for "an import is under way", on every path: (the update if it is there, the running import
+        of it, how many running imports still name no update). Those that name none may be of it (the service names
+        the update only once it has read the manifest): they are looked at again until they do, the update appears,
+        or deadline passes. absent: the update was read as not there just now."""
+        while True:
+            found = None if absent else self.api.find_update(update_id)
+            absent = False
+            if found is not None:
+                return found, None, 0
+            under_way, unnamed = self._listed(update_id)
+            if under_way is not None or not unnamed or self.check_mode or self.clock() + READ_BACK_POLL > deadline:
+                return None, under_way, unnamed
+            self.sleep(READ_BACK_POLL)
 
     def _listed(self, update_id):
         """(the running import the service lists for update_id or None, how many running imports name no update
@@ -164,23 +191,17 @@ class UpdateService:
                 operation = self.api.operation_at(self.api.operation_path(listed['operation_id']), 'listed import')
                 operation.body = listed
                 return operation, 0
-            unnamed += named is None
+            unnamed += named is None and not self._known_other(listed['operation_id'], update_id)
         return None, unnamed
 
     def _import_read_back(self, exc, update_id, result):
         """The import POST's answer was lost: the update there, or a running import of it, shows it started.
         Running imports that name no update yet may be this one: looked at again until they do (wait_timeout)."""
-        deadline = self.clock() + (self.wait_timeout or 0)
-        while True:
-            try:
-                found = self.api.find_update(update_id)
-                under_way, unnamed = (None, 0) if found is not None else self._listed(update_id)
-            except AduError as read_exc:
-                raise exc.add('; reading back to check failed too (%s), so the import may or may not have started: '
-                              'run the task again, it reads first' % read_exc.message)
-            if found is not None or under_way is not None or not unnamed or self.clock() + READ_BACK_POLL > deadline:
-                break
-            self.sleep(READ_BACK_POLL)
+        try:
+            found, under_way, _unnamed = self._running(update_id, self.clock() + (self.wait_timeout or 0))
+        except AduError as read_exc:
+            raise exc.add('; reading back to check failed too (%s), so the import may or may not have started: '
+                          'run the task again, it reads first' % read_exc.message)
         if found is not None:
             result.update(update=found, msg=result['msg'] + ' (the answer was lost; reading back found it imported)')
             return result
@@ -323,10 +344,13 @@ class UpdateService:
             except (PrivateFileError, OSError):
                 pass  # a slot left behind is dropped once this process is gone
 
-    def _remember(self, update_id, location):
+    def _remember(self, update_id, operation):
+        """Note the import's location under its update (a rerun follows it before the service names the update), and
+        its update under the operation (so that tasks importing other updates know it is not theirs meanwhile)."""
         if self.pacer is not None:
             try:
-                self.pacer.remember('import ' + describe_update(update_id), location)
+                self.pacer.remember('import ' + describe_update(update_id), operation.url)
+                self.pacer.remember('operation ' + operation.operation_id, describe_update(update_id))
             except (PrivateFileError, OSError):
                 pass  # the service's own list finds the import too, once it names its update
 
@@ -337,3 +361,13 @@ class UpdateService:
             return self.pacer.remembered('import ' + describe_update(update_id))
         except (PrivateFileError, OSError):
             return None
+
+    def _known_other(self, operation_id, update_id):
+        """Whether a task of this host noted operation_id as an import of another update than update_id."""
+        if self.pacer is None or not operation_id:
+            return False
+        try:
+            noted = self.pacer.remembered('operation ' + operation_id)
+        except (PrivateFileError, OSError):
+            return False
+        return noted is not None and noted != describe_update(update_id)

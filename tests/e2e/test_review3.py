@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 from conftest import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from hostile import Answer, HostileServer
-from test_updates import NEW, build, update_task
+from test_updates import NEW, b64sha, build, update_task
 
 
 def test_already_exists_nested_two_levels_down_is_found(runner, emulator, tmp_path):
@@ -175,3 +175,18 @@ def test_a_build_file_changed_after_its_check_is_never_committed(runner, emulato
     play, storage = _swap_play(runner, emulator, tmp_path, _rewrite)
     assert play.rc != 0 and 'changed after it was checked' in play.result['msg'], play.output
     assert not [p for p in storage.committed if p.endswith('.swu')]
+
+
+def test_a_rerun_never_starts_a_second_import_beside_one_that_names_no_update_yet(runner, emulator, tmp_path):
+    """Another host's import has not read its manifest yet (the list shows it unnamed): the rerun waits for it to
+    name its update, then follows it, rather than start another."""
+    emulator.store.catalog.import_seconds = 6.0
+    path, url, files = build(emulator, tmp_path)
+    data = open(path, 'rb').read()
+    emulator.store.catalog.start_import('blue', [{'importManifest': {'url': url, 'sizeInBytes': len(data),
+                                                                     'hashes': {'sha256': b64sha(data)}},
+                                                  'files': files}])
+    play = runner.play([update_task(runner, manifest_path=path, manifest_url=url, files=files)])
+    assert play.rc == 0, play.output
+    assert 'under way already' in play.result['msg'] and play.result['update']['update_id'] == NEW
+    assert emulator.requests('update_import') == []
