@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, PlanError, WaitTimeout
+from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, PlanError, WaitTimeout, WireError
 from ansible_collections.adu.device_update.plugins.module_utils._service import read_back
 
 DONE = ('Succeeded', 'Failed')
@@ -64,6 +64,10 @@ class LogCollectionService:
                                 after_view)
         try:
             created = self.api.create_log_collection(log_collection_id, devices, description)
+            if _pairs(created['device_list']) != wanted:
+                raise WireError('starting %s: the service answered with other devices (%s) than were asked (%s); not '
+                                'trusting it' % (name, _shown(_pairs(created['device_list'])), _shown(wanted)),
+                                action_unknown=True)
             msg = 'started %s from %d device(s) (%s)' % (name, len(wanted), source)
         except AduError as exc:
             if not exc.action_unknown:

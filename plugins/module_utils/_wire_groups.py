@@ -72,6 +72,11 @@ def normalize_compliance(raw, what='update compliance'):
     body = _body(raw, what)
     compliance = dict((count, _count(body.get(count), count, what)) for count in COMPLIANCE_COUNTS)
     total, latest = compliance['total_device_count'], compliance['on_latest_update_device_count']
+    parts = [compliance[c] or 0 for c in COMPLIANCE_COUNTS[1:]]
+    if total is not None and (max(parts) > total or sum(parts) > total):
+        raise WireError('the service sent %s whose devices on the latest update, with new updates and in progress '
+                        '(%s) are more than its %d devices in total; not trusting it'
+                        % (what, ', '.join(str(p) for p in parts), total))
     compliance['compliance_percentage'] = round(100.0 * latest / total, 1) if total and latest is not None else None
     return compliance
 
@@ -79,12 +84,15 @@ def normalize_compliance(raw, what='update compliance'):
 def normalize_log_collection(raw, log_collection_id, what='a log collection', write=False):
     body = _body(raw, what)
     sent = body.get('operation_id')
-    if sent is not None and sent != log_collection_id:
+    if sent != log_collection_id:
+        about = 'no id' if sent is None else 'log collection %s' % shown(repr(sent), 80)
         raise WireError('the service answered a request about log collection %s with %s about %s; not trusting it'
-                        % (log_collection_id, what, shown(repr(sent), 80)), action_unknown=write)
+                        % (log_collection_id, what, about), action_unknown=write)
     devices = body.get('device_list') if isinstance(body.get('device_list'), list) else []
-    body['device_list'] = [{'device_id': d.get('device_id'), 'module_id': d.get('module_id')}
-                           for d in devices if isinstance(d, dict)]
+    if not all(isinstance(d, dict) and isinstance(d.get('device_id'), str) and d['device_id'] for d in devices):
+        raise WireError('the service sent %s %s whose device list holds an item without a deviceId; not trusting it'
+                        % (what, log_collection_id), action_unknown=write)
+    body['device_list'] = [{'device_id': d['device_id'], 'module_id': d.get('module_id') or None} for d in devices]
     for field in ('description', 'status', 'created_date_time', 'last_action_date_time'):
         body.setdefault(field, None)
     return body

@@ -190,3 +190,54 @@ def test_a_rerun_never_starts_a_second_import_beside_one_that_names_no_update_ye
     assert play.rc == 0, play.output
     assert 'under way already' in play.result['msg'] and play.result['update']['update_id'] == NEW
     assert emulator.requests('update_import') == []
+
+
+MGMT = '/deviceUpdate/blue/management/'
+
+
+def _untrustworthy(request):
+    """Answers about groups and log collections that do not add up or are not about what was asked."""
+    path, method = request['path'], request['method']
+    if path == MGMT + 'groups/fleet':
+        return Answer(200, {'groupId': 'fleet', 'groupType': 'IoTHubTag', 'deviceCount': 2,
+                            'createdDateTime': '2026-11-01T00:00:00Z', 'deployments': []})
+    if path == MGMT + 'groups/fleet/updateCompliance':
+        return Answer(200, {'totalDeviceCount': 2, 'onLatestUpdateDeviceCount': 10,
+                            'newUpdatesAvailableDeviceCount': 0, 'updatesInProgressDeviceCount': 0})
+    if path == MGMT + 'deviceDiagnostics/logCollections/no-id':
+        return Answer(200, {'deviceList': [{'deviceId': 'd1'}], 'status': 'Succeeded'})
+    if path == MGMT + 'deviceDiagnostics/logCollections/others':
+        if method == 'PUT':
+            return Answer(200, {'operationId': 'others', 'deviceList': [{'deviceId': 'someone-else'}],
+                                'status': 'NotStarted'})
+        return Answer(404, {'error': {'code': 'NotFound', 'message': 'no such log collection'}})
+    return Answer(200, {'value': []})
+
+
+def _against(runner, emulator, module, **options):
+    server = HostileServer(emulator.ssl_context, _untrustworthy).start()
+    try:
+        args = dict(runner.connection(), endpoint=server.url, retries=0, **options)
+        return runner.play([{'name': module, 'adu.device_update.%s' % module: args}]), server
+    finally:
+        server.stop()
+
+
+def test_compliance_with_more_devices_on_the_latest_update_than_in_total_is_not_reported(runner, emulator):
+    play, _server = _against(runner, emulator, 'adu_group_info', group_id='fleet', include=['compliance'])
+    assert play.rc != 0 and 'not trusting it' in play.result['msg'], play.output
+    assert '500' not in play.output
+
+
+def test_a_log_collection_answer_without_its_id_is_not_taken_as_existing(runner, emulator):
+    play, server = _against(runner, emulator, 'adu_log_collection', log_collection_id='no-id',
+                            devices=[{'device_id': 'd1'}])
+    assert play.rc != 0 and 'about no id' in play.result['msg'], play.output
+    assert not server.seen('PUT')
+
+
+def test_a_log_collection_started_with_other_devices_is_not_taken_as_started(runner, emulator):
+    play, server = _against(runner, emulator, 'adu_log_collection', log_collection_id='others',
+                            devices=[{'device_id': 'd1'}])
+    assert play.rc != 0 and 'other devices (someone-else)' in play.result['msg'], play.output
+    assert len(server.seen('PUT')) == 1
