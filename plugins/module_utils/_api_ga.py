@@ -15,6 +15,7 @@ __metaclass__ = type
 from urllib.parse import quote
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import CREATE, DELETE, DEPLOYMENT_ACTION, Api
+from ansible_collections.adu.device_update.plugins.module_utils._api_versions import api_version as checked_api_version
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._wire import (
     About,
@@ -26,8 +27,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire import (
     normalize_status,
 )
 
-DEFAULT_GA_API_VERSION = '2022-10-01'
-
 
 class GaApi(Api):
     """The GA API: /deviceUpdate/{instance}/management/groups/{group}/..., ?api-version=..."""
@@ -35,7 +34,7 @@ class GaApi(Api):
     def __init__(self, http, base_url, instance, group_id, api_version=None):
         super(GaApi, self).__init__(http, base_url, instance)
         self.group_id = group_id
-        self.api_version = api_version or DEFAULT_GA_API_VERSION
+        self.api_version = checked_api_version(api_version)
 
     def where(self):
         return 'group %s of instance %s' % (self.group_id, self.instance)

@@ -15,8 +15,8 @@ __metaclass__ = type
 from urllib.parse import quote
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import Api, or_none
-from ansible_collections.adu.device_update.plugins.module_utils._api_ga import DEFAULT_GA_API_VERSION
-from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment, validate_api_version
+from ansible_collections.adu.device_update.plugins.module_utils._api_versions import api_version as checked_api_version
+from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._wire_groups import (
     normalize_best_update,
     normalize_compliance,
@@ -37,7 +37,7 @@ class ManagementApi(Api):
 
     def __init__(self, http, base_url, instance, api_version=None):
         super(ManagementApi, self).__init__(http, base_url, instance)
-        self.api_version = validate_api_version(api_version) if api_version else DEFAULT_GA_API_VERSION
+        self.api_version = checked_api_version(api_version)
 
     def suspects(self, missing):
         return ('the id, and that the instance is %s (a wrong instance is answered 404 as well)' % self.instance)

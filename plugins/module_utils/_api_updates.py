@@ -15,9 +15,9 @@ __metaclass__ = type
 from urllib.parse import quote, urlsplit, unquote
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import Api, follow_link, or_none
-from ansible_collections.adu.device_update.plugins.module_utils._api_ga import DEFAULT_GA_API_VERSION
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment, validate_api_version
+from ansible_collections.adu.device_update.plugins.module_utils._api_versions import api_version as checked_api_version
+from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._retry import parse_retry_after
 from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
     describe_update,
@@ -51,7 +51,7 @@ class UpdatesApi(Api):
 
     def __init__(self, http, base_url, instance, api_version=None):
         super(UpdatesApi, self).__init__(http, base_url, instance)
-        self.api_version = validate_api_version(api_version) if api_version else DEFAULT_GA_API_VERSION
+        self.api_version = checked_api_version(api_version)
 
     def suspects(self, missing):
         return 'the provider, name and version, and that the instance is %s (a wrong instance is answered 404 as well)' \

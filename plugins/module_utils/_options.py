@@ -153,7 +153,6 @@ def validate_deployment_id(value, option='deployment_id'):
 
 GA_DEPLOYMENT_ID_MAX_LENGTH = 73
 _GA_FORBIDDEN_ID_CHARS = set('&^[]{}|<>/\\"')
-_API_VERSION = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-preview)?')
 
 
 def validate_ga_deployment_id(value, option='deployment_id'):
@@ -163,12 +162,6 @@ def validate_ga_deployment_id(value, option='deployment_id'):
     if len(value) > GA_DEPLOYMENT_ID_MAX_LENGTH or value != value.lower() or bad:
         raise OptionError(option, 'on the GA API (group_id given) must be at most %d lower-case characters with none '
                           'of & ^ [ ] { } | < > / \\ " (got %s)' % (GA_DEPLOYMENT_ID_MAX_LENGTH, shown_value(value)))
-    return value
-
-
-def validate_api_version(value):
-    if not _API_VERSION.fullmatch(value or ''):
-        raise OptionError('api_version', 'must be a date like 2022-10-01 or 2026-06-01 (got %s)' % shown_value(value))
     return value
 
 

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.adu.device_update.plugins.module_utils._api_versions import require
 from ansible_collections.adu.device_update.plugins.module_utils._errors import AduError, OptionError, WaitTimeout
 from ansible_collections.adu.device_update.plugins.module_utils._options import shown_value, validate_deployment_id, validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._plan import (
@@ -30,9 +31,6 @@ def validate_start_date_time(value):
         raise OptionError('start_date_time', 'must be an ISO 8601 date and time with an offset, like '
                           '2026-11-25T08:00:00Z or 2026-11-25T09:00:00+01:00 (got %s)' % shown_value(value))
     return value
-
-
-DOWNLOAD_SECURITY_API_VERSION = '2026-06-01'
 
 
 def declared_deployment(params, ga, api_version):
@@ -59,9 +57,8 @@ def declared_deployment(params, ga, api_version):
             raise OptionError('rollback_policy', 'is only on the GA API: give group_id as well')
     if policy is not None:
         policy = rollback_policy_option(policy)
-    if params.get('download_security') is not None and (not ga or api_version != DOWNLOAD_SECURITY_API_VERSION):
-        raise OptionError('download_security', 'needs the GA API with api_version %s (got %s)' % (
-            DOWNLOAD_SECURITY_API_VERSION, 'no group_id' if not ga else api_version))
+    if params.get('download_security') is not None:
+        require(api_version if ga else None, 'download_security', 'download_security')
     return {
         'update': update,
         'start_date_time': params.get('start_date_time'),

@@ -14,10 +14,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._api import PreviewApi
+from ansible_collections.adu.device_update.plugins.module_utils._api_versions import api_version as checked_api_version
 from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._options import (
     shown_value,
-    validate_api_version,
     validate_deployment_id,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService
@@ -117,8 +117,7 @@ def resolve_target(connection, params):
     validate_deployment_id(params['group_id'], 'group_id')
     if params.get('device_class_id') is not None:
         validate_deployment_id(params['device_class_id'], 'device_class_id')
-    if params.get('api_version') is not None:
-        validate_api_version(params['api_version'])
+    checked_api_version(params.get('api_version'))
     # Imported here: AnsiballZ compiles every module a task imports, on every run; a preview task needs none of it.
     from ansible_collections.adu.device_update.plugins.module_utils._target_ga import group_target  # pylint: disable=import-outside-toplevel
     return group_target(connection, params['group_id'], params.get('device_class_id'), params.get('api_version'))

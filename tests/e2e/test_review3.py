@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 from conftest import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from hostile import Answer, HostileServer
 from test_updates import NEW, b64sha, build, update_task
+from test_updates import import_task as import_task_of
 
 
 def test_already_exists_nested_two_levels_down_is_found(runner, emulator, tmp_path):
@@ -61,8 +62,8 @@ def _echoing_service(request):
     if request['method'] == 'POST' and request['path'].endswith('updates:import'):
         urls = [unquote(u) for u in re.findall(r'https://[^"]+', request['body'])]
         dotnet = [u.replace('+', '\\u002B').replace('=', '\\u003D').replace('/', '\\/') for u in urls]
-        text = '{"error": {"code": "BadRequest", "message": "cannot fetch %s or %s"}}' % (' '.join(urls),
-                                                                                    ' '.join(dotnet))
+        text = '{"error": {"code": "BadRequest", "message": "cannot fetch %s or %s"}}' % (
+            ' '.join(urls), ' '.join(dotnet))
         return Answer(400, text)
     if '/operations' in request['path']:
         return Answer(200, {'value': []})
@@ -241,3 +242,17 @@ def test_a_log_collection_started_with_other_devices_is_not_taken_as_started(run
                             devices=[{'device_id': 'd1'}])
     assert play.rc != 0 and 'other devices (someone-else)' in play.result['msg'], play.output
     assert len(server.seen('PUT')) == 1
+
+
+def test_an_api_version_the_collection_does_not_know_is_refused_before_any_request(runner, emulator, tmp_path):
+    tasks = [dict(import_task_of(runner, emulator, tmp_path, api_version='2021-06-01-preview'), ignore_errors=True),
+             dict(update_task(runner, update=NEW, state='absent', api_version='2027-01-01'), ignore_errors=True),
+             {'adu.device_update.adu_group_info': dict(runner.connection(), api_version='2021-06-01-preview'),
+              'ignore_errors': True},
+             {'adu.device_update.adu_update_info': dict(runner.connection(), api_version='latest'),
+              'ignore_errors': True}]
+    play = runner.play(tasks)
+    assert [r['msg'].split(' (')[0] for r in play.results] == [
+        'api_version: must be a date like 2022-10-01 or 2026-06-01, an api-version of the GA API this collection '
+        'knows'] * 4, play.output
+    assert [e for e in emulator.journal if e['route'] not in ('discovery', 'token')] == []
