@@ -36,6 +36,10 @@ MAX_LISTING_BYTES = 64 * 1024 * 1024
 DEPLOYMENT_ACTION = 'deployment_action'
 CREATE = 'create'
 DELETE = 'delete'
+# Reads the service limits to 30 a minute per instance (API-FACTS 3), each on a budget of its own.
+GROUP_READ = 'group_read'
+BEST_UPDATES_READ = 'best_updates_read'
+COMPLIANCE_READ = 'compliance_read'
 
 
 class Api:

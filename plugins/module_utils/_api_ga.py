@@ -14,7 +14,14 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import CREATE, DELETE, DEPLOYMENT_ACTION, Api
+from ansible_collections.adu.device_update.plugins.module_utils._api import (
+    CREATE,
+    DELETE,
+    DEPLOYMENT_ACTION,
+    GROUP_READ,
+    Api,
+    or_none,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._api_versions import api_version as checked_api_version
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._wire import (
@@ -54,6 +61,12 @@ class GaApi(Api):
             path = '%s/deviceClassSubgroups/%s/deployments/%s%s' % (
                 self._group_url(), path_segment(device_class_id), path_segment(deployment_id), suffix)
         return '%s?api-version=%s' % (path, self.api_version)
+
+    def find_group(self):
+        """The group's body, or None when the service does not have it (404); paced as the group reads it is."""
+        name = 'group %s' % self.group_id
+        url = '%s?api-version=%s' % (self._group_url(), self.api_version)
+        return or_none(lambda: self._call('GET', url, 'reading ' + name, name, pace=GROUP_READ))
 
     def get_deployment(self, deployment_id, device_class_id=None):
         name = describe_subgroup(deployment_id, device_class_id)

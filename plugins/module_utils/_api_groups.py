@@ -14,7 +14,13 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.adu.device_update.plugins.module_utils._api import Api, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._api import (
+    BEST_UPDATES_READ,
+    COMPLIANCE_READ,
+    GROUP_READ,
+    Api,
+    or_none,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._api_versions import api_version as checked_api_version
 from ansible_collections.adu.device_update.plugins.module_utils._options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._wire_groups import (
@@ -27,9 +33,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire_groups imp
     normalize_subgroup,
 )
 
-GROUP_READ = 'group_read'
-BEST_UPDATES_READ = 'best_updates_read'
-COMPLIANCE_READ = 'compliance_read'
 
 
 class ManagementApi(Api):

@@ -133,6 +133,8 @@ class PresenceService:
         result['diff'] = {'before': _shown_view(current), 'after': _shown_view(current) if decision.action is None
                           else after_view}
         if decision.action is None:
+            if state == 'absent' and before is None:
+                self._warn_missing_group(result)
             return result
         if self.check_mode:
             result['msg'] = decision.check_msg
@@ -150,6 +152,15 @@ class PresenceService:
             result['msg'] += note
             result['deployment'] = {}
         return result
+
+    def _warn_missing_group(self, result):
+        """A deployment absent from a group that does not exist either: most likely a typo in group_id, while the
+        real deployment lives on in the right group."""
+        group_id = self.target.missing_group()
+        if group_id is not None:
+            result['msg'] += '; group %s does not exist either' % group_id
+            self.warn('group %s does not exist, so no deployment of it can be: check group_id (a typo leaves the '
+                      'deployment running in its real group)' % group_id)
 
     def wait(self, result, state, desired, waiter):
         """present: poll the status until the rollout settles (devices targeted, none still installing);

@@ -47,6 +47,11 @@ class PreviewTarget:
     def find(self, deployment_id):
         return self.api.find_deployment(deployment_id)
 
+    def missing_group(self):
+        """The device group this target names when the service does not have it, else None (the preview API has
+        no group)."""
+        return None
+
     def create(self, deployment_id, desired):
         return self.api.create(deployment_id, desired)
 

@@ -50,6 +50,9 @@ class GroupTarget(PreviewTarget):
             return self.api.find_deployment(deployment_id)
         return self.api.find_deployment(deployment_id, self.device_class_id)
 
+    def missing_group(self):
+        return self.group_id if self.api.find_group() is None else None
+
     def status(self, deployment_id):
         """The group status (counts summed over its subgroups), or the one subgroup's."""
         return self.api.get_status(deployment_id, self.device_class_id)

@@ -256,3 +256,16 @@ def test_an_api_version_the_collection_does_not_know_is_refused_before_any_reque
         'api_version: must be a date like 2022-10-01 or 2026-06-01, an api-version of the GA API this collection '
         'knows'] * 4, play.output
     assert [e for e in emulator.journal if e['route'] not in ('discovery', 'token')] == []
+
+
+def test_absent_in_a_group_that_does_not_exist_is_ok_with_a_warning_naming_it(runner, emulator):
+    """A typo'd group_id: the deployment is absent from it, but the cleanup must not look like a success."""
+    from test_presence import ga  # pylint: disable=import-outside-toplevel
+    typo = ga(runner, 'absent')
+    typo['adu.device_update.adu_deployment']['group_id'] = 'fleet-ue'
+    play = runner.play([typo])
+    assert play.rc == 0 and play.result['changed'] is False, play.output
+    assert 'group fleet-ue does not exist' in play.result['msg']
+    assert any('check group_id' in w for w in play.result.get('warnings', [])), play.result
+    there = runner.play([ga(runner, 'absent', deployment_id='never-there')])  # the group exists: no warning
+    assert there.rc == 0 and not there.result.get('warnings') and 'does not exist' not in there.result['msg']
