@@ -26,11 +26,12 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire import (
     seed_deployment_body,
 )
 
-# The most pages one listing follows; a service that links on past this is looping. A listing is also
-# bounded in items and in bytes received, so that endless large pages cannot fill the controller's memory.
-MAX_PAGES = 100
-MAX_ITEMS = 50000
-MAX_LISTING_BYTES = 64 * 1024 * 1024
+# A listing's bounds, sized for an instance's largest (API-FACTS 7: a million devices, any page size): items and
+# bytes received, so that endless pages cannot fill the controller's memory, and a run of empty pages, so that a
+# service linking on without items ends. A nextLink already followed ends it at once.
+MAX_ITEMS = 1000000
+MAX_LISTING_BYTES = 512 * 1024 * 1024
+MAX_EMPTY_PAGES = 100
 # The per-instance budgets writes count against: the service's ProcessSubgroupDeployment (cancel and
 # retry), CreateOrUpdateDeployment and DeleteDeployment.
 DEPLOYMENT_ACTION = 'deployment_action'
@@ -78,25 +79,29 @@ class Api:
         return or_none(self.get_deployment, deployment_id, *args)
 
     def _pages(self, url, describe, missing, what, pace=None):
-        """The items of every page, following nextLink: same scheme, host and port as the service,
-        never a URL seen before, at most MAX_PAGES pages."""
-        items, seen, received = [], set(), 0
+        """The items of every page, following nextLink: same scheme, host and port as the service, never a URL seen
+        before. Sized for an instance's largest listing (a million devices) and bounded in memory: at most MAX_ITEMS
+        items and MAX_LISTING_BYTES of answers; a page count is no bound (the service chooses its page size), but a
+        run of pages without items is."""
+        items, seen, received, empty_run = [], set(), 0, 0
         while url:
             seen.add(url)
             response = self._response('GET', url, describe, missing, pace=pace)
             page_values, next_link = page_items(response.body, what)
             items.extend(page_values)
             received += response.size
+            empty_run = 0 if page_values else empty_run + 1
             if len(items) > MAX_ITEMS or received > MAX_LISTING_BYTES:
-                raise AduError('%s: the service sent more than %d items or %d MiB in %d pages; stopped rather than '
-                               'fill the memory of the controller' % (describe, MAX_ITEMS,
-                                                                      MAX_LISTING_BYTES // (1024 * 1024), len(seen)))
+                raise AduError('%s: the service sent more than %d items or %d MiB in %d pages; stopped rather than fill '
+                               'the memory of the controller: narrow the listing with a filter (device_state, group, '
+                               'device class)' % (describe, MAX_ITEMS, MAX_LISTING_BYTES // (1024 * 1024), len(seen)))
             if next_link is None:
                 break
             url = follow_link(self.base_url, next_link, describe)
-            if url in seen or len(seen) >= MAX_PAGES:
+            if url in seen or empty_run >= MAX_EMPTY_PAGES:
                 raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
-                               % (describe, 'a nextLink already followed' if url in seen else 'a nextLink', len(seen)))
+                               % (describe, 'a nextLink already followed' if url in seen else
+                                  '%d pages without items in a row' % empty_run, len(seen)))
         return items
 
 

@@ -65,14 +65,23 @@ MAX_COUNT = 2 ** 31
 MAX_DEPTH = 32
 
 
+_LOWER_UPPER = re.compile(r'(?<=[a-z0-9])([A-Z])')
+_ACRONYM_WORD = re.compile(r'([A-Z]+)([A-Z][a-z])')
+# Keys converted so far: a listing of a million items repeats a handful of keys. Bounded, since the service names them.
+_SNAKE_KEYS = {}
+MAX_CACHED_KEYS = 4096
+
+
 def snake_key(key):
     """Ansible-style name for a wire key: known names by lower case, others camel -> snake."""
-    known = _KNOWN_KEYS.get(key.lower())
-    if known:
-        return known
-    snake = re.sub(r'(?<=[a-z0-9])([A-Z])', r'_\1', key)
-    snake = re.sub(r'([A-Z]+)([A-Z][a-z])', r'\1_\2', snake)
-    return snake.replace('-', '_').lower()
+    snake = _SNAKE_KEYS.get(key)
+    if snake is None:
+        snake = _KNOWN_KEYS.get(key.lower())
+        if not snake:
+            snake = _ACRONYM_WORD.sub(r'\1_\2', _LOWER_UPPER.sub(r'_\1', key)).replace('-', '_').lower()
+        if len(_SNAKE_KEYS) < MAX_CACHED_KEYS:
+            _SNAKE_KEYS[key] = snake
+    return snake
 
 
 def snake_dict(value, depth=0):

@@ -269,3 +269,16 @@ def test_absent_in_a_group_that_does_not_exist_is_ok_with_a_warning_naming_it(ru
     assert any('check group_id' in w for w in play.result.get('warnings', [])), play.result
     there = runner.play([ga(runner, 'absent', deployment_id='never-there')])  # the group exists: no warning
     assert there.rc == 0 and not there.result.get('warnings') and 'does not exist' not in there.result['msg']
+
+
+def test_the_device_states_of_a_100000_device_deployment_come_back(runner, emulator):
+    """Real fleets pass 50,000 devices: the listing is bounded for an instance's largest, not below it."""
+    emulator.store.add_deployment('blue', {'deploymentId': 'fleet-wide'}, {
+        'totalDevices': 100000, 'devicesCompletedFailedCount': 100000, 'devicesCompletedSucceededCount': 0,
+        'devicesInProgressCount': 0, 'devicesCanceledCount': 0, 'deploymentState': 'Active'})
+    emulator.page_size = 1000
+    args = dict(runner.connection(), deployment_id='fleet-wide', device_state='failed')
+    play = runner.play([{'name': 'failed devices', 'adu.device_update.adu_deployment_info': args, 'register': 'info'},
+                        {'name': 'count', 'ansible.builtin.debug': {'msg': '{{ info.devices | length }}'}}])
+    assert play.rc == 0, play.output[-3000:]
+    assert int(play.result['msg']) == 100000
