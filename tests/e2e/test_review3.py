@@ -282,3 +282,11 @@ def test_the_device_states_of_a_100000_device_deployment_come_back(runner, emula
                         {'name': 'count', 'ansible.builtin.debug': {'msg': '{{ info.devices | length }}'}}])
     assert play.rc == 0, play.output[-3000:]
     assert int(play.result['msg']) == 100000
+
+
+def test_a_poll_interval_of_zero_is_refused_before_any_ring_is_created(runner, emulator):
+    """1.2.0 created the ring's deployment, then divided by zero: a deployment running ungated."""
+    from test_rollout import failure, ring, rollout_play  # pylint: disable=import-outside-toplevel
+    play = runner.play(rollout_play(runner, [ring('canary', 'ring-canary')], adu_rollout_poll_interval=0))
+    assert play.rc != 0 and 'adu_rollout_poll_interval: must be a number from 1 to 3600' in failure(play)
+    assert [e for e in emulator.journal if e['method'] != 'GET'] == []
