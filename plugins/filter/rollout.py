@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.adu.device_update.plugins.module_utils import _gate as gate
@@ -54,7 +56,7 @@ def _number(option, value, kind, bounds, given=None):
         number = kind(value)
     except (TypeError, ValueError, OverflowError):
         number = None
-    if number is None or number != number or not bounds[0] <= number <= bounds[1]:
+    if number is None or math.isnan(number) or not bounds[0] <= number <= bounds[1]:
         raise AnsibleFilterError('%s: must be a number from %s to %s (got %r)'
                                  % (option, bounds[0], bounds[1], value if given is None else given))
     return number

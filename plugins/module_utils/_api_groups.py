@@ -34,7 +34,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._wire_groups imp
 )
 
 
-
 class ManagementApi(Api):
     """The GA management routes of one instance that are not a deployment's."""
 
