@@ -503,12 +503,13 @@ action_may_have_happened:
   sample: true
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._errors import PartialFailure
-from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._plan import STATE_ALIASES, STATE_CHOICES
-from ansible_collections.adu.device_update.plugins.module_utils._service import Desired
-from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PartialFailure
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule, TARGET_ARGSPEC
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import STATE_ALIASES, STATE_CHOICES
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import Desired
+from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter
 
 # The update as a task gives it, or as a deployment returns it (update_id: {provider, name, version}).
 UPDATE_SPEC = dict(provider=dict(type='str'), name=dict(type='str'), version=dict(type='str'),
@@ -538,7 +539,7 @@ def ensure_deployment(module):
     """Read, decide, act once (and wait when asked): the result of the task."""
     params = module.params
     state = STATE_ALIASES.get(params['state'], params['state'])
-    target = module.target()
+    target = resolve_target(module.connection, module.params)
     desired = Desired(target.check_deployment_id(params['deployment_id']), params['force'])
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
     validate_range('wait_interval', params['wait_interval'], (0.1, 3600))

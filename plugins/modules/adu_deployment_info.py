@@ -169,10 +169,11 @@ deployments:
   sample: [{"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false}]
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._module import TARGET_ARGSPEC, AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._target import device_state_option
-from ansible_collections.adu.device_update.plugins.module_utils._waiter import figures
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule, TARGET_ARGSPEC
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import figures
 
 ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'),
                      include_device_health=dict(type='bool', default=False), **TARGET_ARGSPEC)
@@ -183,7 +184,7 @@ MAX_HEALTH_DEVICES = 500
 def read_deployments(module):
     """One deployment (its status, and its devices in device_state), or the deployments of a group."""
     params = module.params
-    target = module.target()
+    target = resolve_target(module.connection, module.params)
     device_state = device_state_option(params['device_state'])
     if params['deployment_id'] is None:
         if device_state is not None and target.group_id is not None:
@@ -212,9 +213,9 @@ def add_health(module, devices):
         raise OptionError('include_device_health', 'reads the health of one device per request, at most %d devices '
                           '(%d listed): narrow device_state or device_class_id' % (MAX_HEALTH_DEVICES, len(devices)))
     # Imported here: only a task that asks for health needs these routes.
-    from ansible_collections.adu.device_update.plugins.module_utils._api_groups import ManagementApi  # pylint: disable=import-outside-toplevel
+    from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.api import DiagnosticsApi  # pylint: disable=import-outside-toplevel
     connection = module.connection
-    api = ManagementApi(connection.http, connection.base_url, connection.instance, module.params['api_version'])
+    api = connection.api(DiagnosticsApi, module.params['api_version'])
     for device in devices:
         device['health'] = api.device_health(device['device_id'])
 

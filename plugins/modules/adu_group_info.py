@@ -123,10 +123,10 @@ instance_compliance:
   type: dict
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api_ga import GaApi
-from ansible_collections.adu.device_update.plugins.module_utils._api_groups import ManagementApi
-from ansible_collections.adu.device_update.plugins.module_utils._module import AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_ga import GaApi
+from ansible_collections.adu.device_update.plugins.module_utils._groups.api import GroupsApi
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
 
 ARGUMENT_SPEC = dict(
     group_id=dict(type='str'),
@@ -142,7 +142,7 @@ def read_groups(module):
     if params['group_id'] is not None:
         validate_deployment_id(params['group_id'], 'group_id')
     connection = module.connection
-    api = ManagementApi(connection.http, connection.base_url, connection.instance, params['api_version'])
+    api = connection.api(GroupsApi, params['api_version'])
     groups = [api.group(params['group_id'])] if params['group_id'] is not None else api.groups()
     for group in groups:
         read_group(api, connection, group, include, params['api_version'])
@@ -174,7 +174,7 @@ def read_group(api, connection, group, include, api_version):
     if 'compliance' in include:
         group['compliance'] = api.compliance(group_id)
     if 'deployments' in include:
-        group['deployments'] = GaApi(connection.http, connection.base_url, connection.instance, group_id,
+        group['deployments'] = connection.api(GaApi, group_id,
                                      api_version).list_deployments()
 
 

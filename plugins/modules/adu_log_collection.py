@@ -119,13 +119,15 @@ device_status:
   elements: dict
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api_groups import ManagementApi
-from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._log_collection import LogCollectionService
-from ansible_collections.adu.device_update.plugins.module_utils._module import AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_deployment_id, validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._target import device_state_option
-from ansible_collections.adu.device_update.plugins.module_utils._waiter import Waiter
+from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.api import DiagnosticsApi
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.log_collection import LogCollectionService
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
+from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter
 
 ARGUMENT_SPEC = dict(
     log_collection_id=dict(type='str', required=True),
@@ -154,7 +156,7 @@ def ensure_log_collection(module):
     for index, device in enumerate(params['devices'] or []):
         validate_deployment_id(device['device_id'], 'devices[%d].device_id' % index)
     connection = module.connection
-    api = ManagementApi(connection.http, connection.base_url, connection.instance, params['api_version'])
+    api = connection.api(DiagnosticsApi, params['api_version'])
     devices, source = devices_of(module, params)
     waiter = Waiter(params['wait_timeout'], params['wait_interval']) if params['wait'] else None
     return LogCollectionService(api, module.check_mode, waiter).ensure(log_collection_id, devices,
@@ -167,7 +169,7 @@ def devices_of(module, params):
         return params['devices'], 'as given'
     source = params['from_deployment']
     state = device_state_option(source['device_state'])
-    target = module.target_of(dict(source, api_version=params['api_version']))
+    target = resolve_target(module.connection, dict(source, api_version=params['api_version']))
     deployment_id = target.check_deployment_id(source['deployment_id'])
     deployment = target.api.get_deployment(deployment_id)
     devices = target.device_states(deployment_id, state, deployment)

@@ -319,12 +319,12 @@ pacing_wait:
   sample: 0.0
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api_updates import UpdatesApi
-from ansible_collections.adu.device_update.plugins.module_utils._manifest import declared_import
-from ansible_collections.adu.device_update.plugins.module_utils._module import AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._updates import UpdateService
-from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import shown_urls
+from ansible_collections.adu.device_update.plugins.module_utils._updates.api import UpdatesApi
+from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import UrlSource, declared_import
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._updates.importer import UpdateService
+from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import shown_urls
 
 ARGUMENT_SPEC = dict(
     update=dict(type='dict', options=dict(provider=dict(type='str', required=True),
@@ -356,31 +356,28 @@ def ensure_update(module):
     params = module.params
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
     connection = module.connection
-    api = UpdatesApi(connection.http, connection.base_url, connection.instance, params['api_version'])
-    service = UpdateService(api, module.check_mode, params['wait_timeout'] if params['wait'] else None,
-                            pacer=connection.http.pacer)
+    service = UpdateService(connection.api(UpdatesApi, params['api_version']), module.check_mode,
+                            params['wait_timeout'] if params['wait'] else None, pacer=connection.pacer)
     if params['source'] is not None and params['state'] == 'present':
         return connection.report_pacing(shown_urls(stage_and_import(module, service)))
     declaration = declared_import(params, module.warn, module.redactor)
-    result = service.present(declaration) if params['state'] == 'present' else service.absent(declaration)
-    return connection.report_pacing(shown_urls(result))
+    if params['state'] == 'absent':
+        return connection.report_pacing(shown_urls(service.absent(declaration.update_id)))
+    return connection.report_pacing(shown_urls(service.present(UrlSource(declaration))))
 
 
 def stage_and_import(module, service):
-    """source given: check the build's files, upload what storage lacks, import from their SAS URLs."""
-    # Imported here: only a staging task needs it (and azure-storage-blob, which it imports when uploading).
-    from ansible_collections.adu.device_update.plugins.module_utils import _staging  # pylint: disable=import-outside-toplevel
+    """source given: check the build's files, then import from storage; the files are uploaded (what storage lacks)
+    only when an import is to be sent."""
+    # Imported here, to spare every other task the start-up cost: only a staging task needs it (docs/performance.md).
+    from ansible_collections.adu.device_update.plugins.module_utils._updates import staging, storage  # pylint: disable=import-outside-toplevel
     params = module.params
-    plan = _staging.staging_plan(params, module.redactor, module.warn)
-    token = _staging.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
-    stager = _staging.Stager(plan, module.redactor, token=token, timeout=params['timeout'])
-
-    def prepare(declaration):  # pylint: disable=unused-argument
-        manifest, files = stager.stage()
-        return _staging.staged_declaration(plan, manifest, files, params['friendly_name'])
-    result = service.present(_staging.staged_declaration(plan, None, [], params['friendly_name']), prepare)
-    result['staged'] = plan.staged(stager.uploaded) if stager.uploaded else (
-        plan.staged() if module.check_mode and result['changed'] else [])
+    plan = staging.staging_plan(params, module.redactor, module.warn)
+    token = storage.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
+    source = storage.StagedSource(plan, storage.Stager(plan, module.redactor, token=token, timeout=params['timeout']),
+                                  params['friendly_name'])
+    result = service.present(source)
+    result['staged'] = source.staged(module.check_mode, result['changed'])
     return result
 
 

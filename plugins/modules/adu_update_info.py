@@ -130,16 +130,12 @@ operations:
   elements: dict
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._api_updates import UpdatesApi
-from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._module import AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._options import validate_deployment_id
-from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
-    describe_update,
-    id_part_option,
-    shown_urls,
-    update_id_option,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._updates.api import UpdatesApi
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import id_part_option, update_id_option
+from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import describe_update, shown_urls
 
 ID_SPEC = dict(provider=dict(type='str', required=True), name=dict(type='str', required=True),
                version=dict(type='str', required=True))
@@ -165,7 +161,7 @@ def read_updates(module):
     if params['operation_id'] is not None:
         validate_deployment_id(params['operation_id'], 'operation_id')
     connection = module.connection
-    api = UpdatesApi(connection.http, connection.base_url, connection.instance, params['api_version'])
+    api = connection.api(UpdatesApi, params['api_version'])
     result = {'changed': False, 'updates': [], 'operations': []}
     said = []
     if update is not None:

@@ -16,10 +16,13 @@ import runpy
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor
-from ansible_collections.adu.device_update.plugins.module_utils._watch import DeploymentWatcher, failed_percentage
-from ansible_collections.adu.device_update.plugins.module_utils._wire import (
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.watch import (
+    DeploymentWatcher,
+    failed_percentage,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
     normalize_deployment,
     normalize_group_status,
     normalize_status,

@@ -16,9 +16,14 @@ import time
 import pytest
 import requests
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError, Backoff, HttpClient, parse_retry_after
-from ansible_collections.adu.device_update.plugins.module_utils._errors import PrivateFileError
-from ansible_collections.adu.device_update.plugins.module_utils._failures import describe_transport_error, parse_error_body
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._transport.client import HttpClient
+from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import Backoff, parse_retry_after
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PrivateFileError
+from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import (
+    describe_transport_error,
+    parse_error_body,
+)
 
 
 def response(status, body=None, headers=None, text=None):

@@ -8,12 +8,12 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._options import (
-    OptionError,
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import (
     path_segment,
     service_base_url,
     validate_authority_host,
-    validate_deployment_id,
     validate_dns_label,
     validate_endpoint,
     validate_range,

@@ -12,7 +12,8 @@ import subprocess
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._pacing import PacingTimeout, WritePacer
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PacingTimeout
+from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import WritePacer
 
 
 class Clock:
@@ -214,7 +215,7 @@ def test_notes_are_kept_until_they_expire(tmp_path):
 
 
 def test_notes_are_bounded(tmp_path):
-    from ansible_collections.adu.device_update.plugins.module_utils._pacing import MAX_NOTES  # pylint: disable=import-outside-toplevel
+    from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import MAX_NOTES  # pylint: disable=import-outside-toplevel
     clock = Clock()
     paced = pacer(tmp_path, clock)
     for index in range(MAX_NOTES + 5):

@@ -8,8 +8,12 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._plan import PlanError, diff_flags, plan, took_effect
-from ansible_collections.adu.device_update.plugins.module_utils._wire import normalize_deployment, normalize_status
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import diff_flags, plan, took_effect
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
+    normalize_deployment,
+    normalize_status,
+)
 
 
 def deployment(**flags):

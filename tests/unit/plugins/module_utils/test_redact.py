@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._redact import MASK, Redactor, shown
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import MASK, Redactor, shown
 
 SECRET = 'sec-ret\nvalue"42'
 

@@ -8,11 +8,14 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._client import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._plan import PlanError
-from ansible_collections.adu.device_update.plugins.module_utils._service import ActionService, Desired
-from ansible_collections.adu.device_update.plugins.module_utils._target_ga import GroupActionService
-from ansible_collections.adu.device_update.plugins.module_utils._wire import normalize_deployment, normalize_status
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import ActionService, Desired
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_ga import GroupActionService
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
+    normalize_deployment,
+    normalize_status,
+)
 
 
 def deployment(**flags):

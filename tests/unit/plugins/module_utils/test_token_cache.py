@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._token_cache import (
+from ansible_collections.adu.device_update.plugins.module_utils._auth.token_cache import (
     EXPIRY_MARGIN,
     TokenCache,
     TokenCacheError,

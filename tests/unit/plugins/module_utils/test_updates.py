@@ -13,15 +13,15 @@ import json
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._errors import OptionError, WireError
-from ansible_collections.adu.device_update.plugins.module_utils._manifest import declared_import
-from ansible_collections.adu.device_update.plugins.module_utils._redact import Redactor
-from ansible_collections.adu.device_update.plugins.module_utils._wire_updates import (
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError, WireError
+from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import declared_import
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_id_option
+from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
     innermost_code,
     normalize_operation,
     normalize_update,
     shown_urls,
-    update_id_option,
     without_query,
 )
 

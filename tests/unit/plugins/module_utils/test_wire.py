@@ -8,10 +8,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._wire import (
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import snake_key
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
     normalize_deployment,
     normalize_status,
-    snake_key,
 )
 
 

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Api base of every surface: calling through the client, naming a 404 precisely, pages and links.
+
+A listing follows nextLink only to the validated service, never twice, within bounds sized for an instance's
+largest; what exists is decided once (or_none: a 404 means not there)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from urllib.parse import urljoin
+
+from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import api_version as checked_api_version
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of, path_segment
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import page_items
+
+# A listing's bounds, sized for an instance's largest (API-FACTS 7: a million devices, any page size): items and
+# bytes received, so that endless pages cannot fill the controller's memory, and a run of empty pages, so that a
+# service linking on without items ends. A nextLink already followed ends it at once.
+MAX_ITEMS = 1000000
+MAX_LISTING_BYTES = 512 * 1024 * 1024
+MAX_EMPTY_PAGES = 100
+
+
+class Api:
+    """What both APIs share: calling through the client, and naming a 404 precisely."""
+
+    def __init__(self, http, base_url, instance):
+        self.http = http
+        self.base_url = base_url
+        self.instance = instance
+
+    def where(self):
+        return 'instance %s' % self.instance
+
+    def describe(self, deployment_id):
+        return 'deployment %s' % deployment_id
+
+    def _call(self, method, url, describe, missing, safe_to_repeat=True, pace=None, body=None):
+        return self._response(method, url, describe, missing, safe_to_repeat, pace, body).body
+
+    def _response(self, method, url, describe, missing, safe_to_repeat=True, pace=None, body=None):
+        try:
+            return self.http.request(method, url, describe, safe_to_repeat=safe_to_repeat, pace=pace, body=body)
+        except AduError as exc:
+            if exc.status_code == 404:
+                # The service answers 404 alike for a wrong instance, group or deployment: name each suspect.
+                exc.message = '%s not found in %s (%s); check %s' % (missing, self.where(), exc.message,
+                                                                     self.suspects(missing))
+                exc.args = (exc.message,)
+            raise
+
+    def suspects(self, missing):
+        return 'the id, and that the instance is %s (a wrong instance is answered 404 as well)' % self.instance
+
+    def find_deployment(self, deployment_id, *args):
+        """get_deployment(), or None when the service does not have it (404)."""
+        return or_none(self.get_deployment, deployment_id, *args)
+
+    def _pages(self, url, describe, missing, what, pace=None):
+        """The items of every page, following nextLink: same scheme, host and port as the service, never a URL seen
+        before. Sized for an instance's largest listing (a million devices) and bounded in memory: at most MAX_ITEMS
+        items and MAX_LISTING_BYTES of answers; a page count is no bound (the service chooses its page size), but a
+        run of pages without items is."""
+        items, seen, received, empty_run = [], set(), 0, 0
+        while url:
+            seen.add(url)
+            response = self._response('GET', url, describe, missing, pace=pace)
+            page_values, next_link = page_items(response.body, what)
+            items.extend(page_values)
+            received += response.size
+            empty_run = 0 if page_values else empty_run + 1
+            if len(items) > MAX_ITEMS or received > MAX_LISTING_BYTES:
+                raise AduError('%s: the service sent more than %d items or %d MiB in %d pages; stopped rather than fill '
+                               'the memory of the controller: narrow the listing with a filter (device_state, group, '
+                               'device class)' % (describe, MAX_ITEMS, MAX_LISTING_BYTES // (1024 * 1024), len(seen)))
+            if next_link is None:
+                break
+            url = follow_link(self.base_url, next_link, describe)
+            if url in seen or empty_run >= MAX_EMPTY_PAGES:
+                raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
+                               % (describe, 'a nextLink already followed' if url in seen else
+                                  '%d pages without items in a row' % empty_run, len(seen)))
+        return items
+
+
+def or_none(read, *args):
+    """read(*args), or None when the service answers 404: what exists is decided here, for every resource."""
+    try:
+        return read(*args)
+    except AduError as exc:
+        if exc.status_code == 404:
+            return None
+        raise
+
+
+def follow_link(base_url, link, describe, what='a nextLink'):
+    """A link the service sent (nextLink, Operation-Location), absolute, only when it points at the service
+    itself (scheme, host and port): a relative one is resolved against the validated endpoint."""
+    url = urljoin(base_url + '/', link) if isinstance(link, str) else None
+    if url is None or origin_of(url) is None or origin_of(url) != origin_of(base_url):
+        raise AduError('%s: the service sent %s to another place (%s); not following it with the bearer '
+                       'token' % (describe, what, shown(link if isinstance(link, str) else repr(link), 200)))
+    return url
+
+
+class InstanceApi(Api):
+    """The base of the GA API's routes of one instance: /deviceUpdate/{instance}/<ROOT>..., ?api-version=..., with
+    the api-version checked against the table when the object is made, before any request."""
+
+    ROOT = 'management'
+
+    def __init__(self, http, base_url, instance, api_version=None):
+        super(InstanceApi, self).__init__(http, base_url, instance)
+        self.api_version = checked_api_version(api_version)
+
+    def suspects(self, missing):
+        return ('the id, and that the instance is %s (a wrong instance is answered 404 as well)' % self.instance)
+
+    def _url(self, path, query=''):
+        return '%s/deviceUpdate/%s/%s%s?api-version=%s%s' % (
+            self.base_url, path_segment(self.instance), self.ROOT, path, self.api_version, query)

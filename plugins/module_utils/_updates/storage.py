@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Blob Storage for staging: uploads of checked build files, and read-only SAS URLs for the service to fetch them.
+
+azure-storage-blob is imported here only, when staging. Uploads are block blobs sent from one read of each file;
+a blob that holds the same content already (its sha256 metadata) is not sent again. Each blob gets its own
+read-only SAS (a user delegation SAS with credential: auto, a blob service SAS with a key; never an account SAS).
+SAS URLs, keys and connection strings are secrets, registered with the task's redactor as soon as they exist."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import datetime
+import hashlib
+import os
+import re
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
+    AduError,
+    MissingLibraryError,
+    OptionError,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import (
+    ImportDeclaration,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import without_query
+from ansible_collections.adu.device_update.plugins.module_utils._updates.staging import CHUNK, _check_content, open_build_file
+
+# Blocks sent at once per file: see docs/performance.md for the measurement behind it.
+UPLOAD_CONCURRENCY = 4
+
+
+def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
+    """Upload a build file as a block blob from one read: each block is hashed as it is read and sent by one of
+    `concurrency` threads (at most concurrency + 1 blocks in memory). The blob is committed only when what was sent
+    is what the manifest states, with the hash of what was sent as its sha256 metadata."""
+    digest, size, blocks, pending = hashlib.sha256(), 0, [], []
+    with open_build_file(path) as handle, ThreadPoolExecutor(max_workers=concurrency) as pool:
+        while True:
+            chunk = handle.read(CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+            blocks.append('%08d' % len(blocks))
+            pending.append(pool.submit(blob.stage_block, blocks[-1], chunk, length=len(chunk)))
+            if len(pending) >= concurrency:
+                pending.pop(0).result()
+        for future in pending:
+            future.result()
+    sha = base64.b64encode(digest.digest()).decode('ascii')
+    _check_content(name, size, sha, listed, 'it changed after it was checked: the blob was not committed')
+    blob.commit_block_list(blocks, metadata={'sha256': sha})
+
+
+def _blob_library():
+    try:
+        from azure.storage.blob import BlobSasPermissions, BlobServiceClient, generate_blob_sas  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise MissingLibraryError('azure-storage-blob', traceback.format_exc())
+    return BlobServiceClient, BlobSasPermissions, generate_blob_sas
+
+
+STORAGE_SCOPE = 'https://storage.azure.com/.default'
+
+
+# Seconds an Azure AD token is taken to stay valid by the storage client (it asks again after; the cache answers).
+TOKEN_HOLD = 600
+
+
+class StorageToken:
+    """The task's Azure AD credential as azure-core's TokenCredential, for Blob Storage (credential: auto)."""
+
+    def __init__(self, credential, http):
+        self.credential = credential
+        self.http = http
+
+    def get_token(self, *scopes, **kwargs):  # pylint: disable=unused-argument
+        from azure.core.credentials import AccessToken  # pylint: disable=import-outside-toplevel
+        return AccessToken(self.credential.get_token(self.http), int(time.time()) + TOKEN_HOLD)
+
+
+def storage_token(connection):
+    """The StorageToken of a connection's credential, or an OptionError when it cannot speak for storage."""
+    scoped = connection.credential.with_scope(STORAGE_SCOPE)
+    if scoped is None:
+        raise OptionError('storage.credential', 'auto needs an Azure AD credential (auth_method client_secret, '
+                          'certificate, workload_identity, managed_identity or cli): an access_token is for the '
+                          'Device Update service only; give connection_string or account_key instead')
+    return StorageToken(scoped, connection.http)
+
+
+class Stager:
+    """Uploads a StagingPlan and mints its SAS URLs. token: a StorageToken for credential: auto; clock: returns
+    an aware UTC datetime."""
+
+    def __init__(self, plan, redactor, token=None, timeout=30.0, clock=None):
+        self.plan = plan
+        self.redactor = redactor
+        self.token = token
+        self.timeout = timeout
+        self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self.uploaded = {}
+        self._delegation_key = None
+
+    def _service(self):
+        service_client, _permissions, _sas = _blob_library()
+        storage = self.plan.storage
+        options = dict(max_single_put_size=CHUNK, max_block_size=CHUNK, connection_timeout=self.timeout,
+                       read_timeout=max(self.timeout, 60))
+        if storage.get('ca_path'):
+            options['connection_verify'] = storage['ca_path']
+        if storage.get('credential') == 'auto':
+            return service_client(storage['account_url'], credential=self.token, **options)
+        if storage.get('connection_string'):
+            return service_client.from_connection_string(storage['connection_string'], **options)
+        if storage.get('account_key'):
+            name = _account_name(storage['account_url'])
+            return service_client(storage['account_url'], credential={'account_name': name,
+                                                                      'account_key': storage['account_key']}, **options)
+        raise OptionError('storage', 'needs connection_string, account_key or credential: auto')
+
+    def stage(self):
+        """Upload what is missing; returns (manifest {url, size, sha256}, files [{filename, url}])."""
+        try:
+            service = self._service()
+            container = service.get_container_client(self.plan.storage['container'])
+            self._ensure_container(container)
+            urls = {}
+            for name, path, size, sha in self.plan.blobs():
+                blob = container.get_blob_client(name)
+                self.uploaded[name] = not self._holds(blob, size, sha)
+                if self.uploaded[name] and path == self.plan.manifest_path:
+                    blob.upload_blob(self.plan.manifest_data, overwrite=True, metadata={'sha256': sha})
+                elif self.uploaded[name]:
+                    upload_file(blob, os.path.basename(path), path, {'size': size, 'sha256': sha})
+                urls[name] = self._sas_url(service, blob, name)
+        except AduError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except  # azure-core's errors and the OS's
+            raise AduError('staging in container %s of %s failed: %s: %s' % (
+                self.plan.storage['container'], self._where(), type(exc).__name__,
+                self.redactor.scrub(str(exc))[:600]))
+        blobs = self.plan.blobs()
+        manifest = {'url': urls[blobs[-1][0]], 'size': self.plan.manifest_size, 'sha256': self.plan.manifest_sha256}
+        files = [{'filename': f['filename'], 'url': urls[name]} for f, (name, _p, _s, _h) in zip(self.plan.files, blobs)]
+        return manifest, files
+
+    def _where(self):
+        storage = self.plan.storage
+        if storage.get('account_url'):
+            return without_query(storage['account_url'])
+        endpoint = re.search(r'BlobEndpoint=([^;]+)', storage.get('connection_string') or '')
+        return without_query(endpoint.group(1)) if endpoint else 'the storage account of connection_string'
+
+    @staticmethod
+    def _ensure_container(container):
+        from azure.core.exceptions import ResourceExistsError  # pylint: disable=import-outside-toplevel
+        try:
+            container.create_container()
+        except ResourceExistsError:
+            pass
+
+    @staticmethod
+    def _holds(blob, size, sha):
+        """Whether the blob holds this content already (its size and the sha256 it was uploaded with)."""
+        from azure.core.exceptions import ResourceNotFoundError  # pylint: disable=import-outside-toplevel
+        try:
+            properties = blob.get_blob_properties()
+        except ResourceNotFoundError:
+            return False
+        return properties.size == size and (properties.metadata or {}).get('sha256') == sha
+
+    def _sas_url(self, service, blob, name):
+        """A read-only SAS for one blob: a user delegation SAS with credential auto, a service SAS otherwise."""
+        _client, permissions, generate = _blob_library()
+        now = self.clock()
+        start, expiry = now - datetime.timedelta(minutes=5), now + datetime.timedelta(hours=self.plan.sas_expiry)
+        if self.token is not None:
+            if self._delegation_key is None:
+                self._delegation_key = service.get_user_delegation_key(start, expiry)
+            keys = dict(account_name=_account_name(self.plan.storage['account_url']),
+                        user_delegation_key=self._delegation_key)
+        else:
+            keys = dict(account_name=service.credential.account_name, account_key=service.credential.account_key)
+        sas = generate(container_name=self.plan.storage['container'], blob_name=name,
+                       permission=permissions(read=True), start=start, expiry=expiry, **keys)
+        self.redactor.add_sas(sas)
+        return '%s?%s' % (blob.url, sas)
+
+
+def _account_name(account_url):
+    """The account of https://<account>.blob.core.windows.net, or of an emulator's http://host:port/<account>."""
+    parts = urlsplit(account_url)
+    path = parts.path.strip('/')
+    if path:
+        return path.split('/')[0]
+    return (parts.hostname or '').split('.')[0]
+
+
+class StagedSource:
+    """An import from a build directory staged to Blob Storage: the upload happens when the importer asks for the
+    declaration, that is only when an import is to be sent (a rerun that finds the update uploads nothing)."""
+
+    def __init__(self, plan, stager, friendly_name):
+        self.update_id = plan.update_id
+        self.plan = plan
+        self.stager = stager
+        self.friendly_name = friendly_name
+
+    @staticmethod
+    def where():
+        return 'the staged manifest'
+
+    def declaration(self):
+        manifest, files = self.stager.stage()
+        return ImportDeclaration(self.plan.update_id, manifest, files, self.friendly_name)
+
+    def staged(self, check_mode, changed):
+        """The blobs as the result lists them: uploaded or not where staging ran, planned in check mode."""
+        if self.stager.uploaded:
+            return self.plan.staged(self.stager.uploaded)
+        return self.plan.staged() if check_mode and changed else []
