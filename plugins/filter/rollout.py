@@ -11,9 +11,9 @@ import math
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_ga_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
 
 RING_DEFAULTS = {'max_failed_percentage': 5, 'min_succeeded_percentage': 95, 'timeout': 3600, 'soak': 0}
 # Seconds between two status reads of a ring: at least one (the waits divide by it), at most an hour.
@@ -118,17 +118,36 @@ def ring_figures(verdict):
             'failed (%(failed_percentage)s%%), %(in_progress_count)s in progress' % verdict)
 
 
+FIGURES = ('total_devices', 'succeeded_count', 'failed_count', 'in_progress_count', 'succeeded_percentage',
+           'failed_percentage')
+
+
+def ring_record(verdict, ring, seconds=0):
+    """A ring's entry in the fact adu_rollout: name, group, deployment id, verdict, reason, figures (null where the
+    ring has none), seconds spent on it in this run. A verdict of None: the ring is not started, in the one shape."""
+    verdict = verdict or {'verdict': 'not_started'}
+    record = {'name': ring['name'], 'group_id': ring['group_id'], 'deployment_id': ring['deployment_id'],
+              'verdict': verdict['verdict'], 'reason': verdict.get('reason')}
+    record.update((key, verdict.get(key)) for key in FIGURES)
+    record['seconds'] = round(float(seconds or 0), 1)
+    return record
+
+
 def rollout_story(rings, results):
-    """Every ring in order, as the fact adu_rollout holds them: its result where the run reached it, else
-    not_started with no figures."""
+    """Every ring in order, as the fact adu_rollout holds them: its record where the run reached it, else not
+    started (ring_record)."""
     done = dict((r['name'], r) for r in results or [])
-    story = []
-    for ring in rings:
-        story.append(done.get(ring['name']) or {
-            'name': ring['name'], 'group_id': ring['group_id'], 'deployment_id': ring['deployment_id'],
-            'verdict': 'not_started', 'total_devices': None, 'succeeded_count': None, 'failed_count': None,
-            'in_progress_count': None, 'succeeded_percentage': None, 'failed_percentage': None, 'seconds': 0})
-    return story
+    return [done.get(ring['name']) or ring_record(None, ring) for ring in rings or []]
+
+
+def rollout_stop(record, rollout_name, rings, on_failure='cancel'):
+    """The message that stops the play at a failed ring: where, why, its figures, what became of its deployment,
+    and which rings were not started."""
+    names = [ring['name'] for ring in rings]
+    later = names[names.index(record['name']) + 1:] if record['name'] in names else []
+    return ('staged rollout %s stopped at ring %s (%s in group %s): %s; %s; its deployment %s; rings not started: %s'
+            % (rollout_name, record['name'], record['deployment_id'], record['group_id'], record['reason'],
+               ring_figures(record), 'was canceled' if on_failure == 'cancel' else 'was kept', ', '.join(later) or 'none'))
 
 
 class FilterModule:
@@ -136,4 +155,5 @@ class FilterModule:
 
     def filters(self):
         return {'rollout_rings': rollout_rings, 'ring_verdict': ring_verdict, 'ring_figures': ring_figures,
-                'rollout_story': rollout_story, 'ring_timed_out': timed_out}
+                'rollout_story': rollout_story, 'ring_timed_out': timed_out, 'ring_record': ring_record,
+                'rollout_stop': rollout_stop}

@@ -504,12 +504,12 @@ action_may_have_happened:
 '''
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PartialFailure
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import Desired
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import STATE_ALIASES, STATE_CHOICES
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule, TARGET_ARGSPEC
-from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import STATE_ALIASES, STATE_CHOICES
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import Desired
-from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter
 
 # The update as a task gives it, or as a deployment returns it (update_id: {provider, name, version}).
 UPDATE_SPEC = dict(provider=dict(type='str'), name=dict(type='str'), version=dict(type='str'),

@@ -170,10 +170,10 @@ deployments:
 '''
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import figures
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule, TARGET_ARGSPEC
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import figures
 
 ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'),
                      include_device_health=dict(type='bool', default=False), **TARGET_ARGSPEC)
@@ -212,7 +212,7 @@ def add_health(module, devices):
     if len(devices) > MAX_HEALTH_DEVICES:
         raise OptionError('include_device_health', 'reads the health of one device per request, at most %d devices '
                           '(%d listed): narrow device_state or device_class_id' % (MAX_HEALTH_DEVICES, len(devices)))
-    # Imported here: only a task that asks for health needs these routes.
+    # Imported here, to spare every other task the start-up cost: only a task that asks for health needs these routes.
     from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.api import DiagnosticsApi  # pylint: disable=import-outside-toplevel
     connection = module.connection
     api = connection.api(DiagnosticsApi, module.params['api_version'])

@@ -123,10 +123,10 @@ instance_compliance:
   type: dict
 '''
 
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_ga import GaApi
 from ansible_collections.adu.device_update.plugins.module_utils._groups.api import GroupsApi
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
 
 ARGUMENT_SPEC = dict(
     group_id=dict(type='str'),
@@ -175,7 +175,7 @@ def read_group(api, connection, group, include, api_version):
         group['compliance'] = api.compliance(group_id)
     if 'deployments' in include:
         group['deployments'] = connection.api(GaApi, group_id,
-                                     api_version).list_deployments()
+                                              api_version).list_deployments()
 
 
 def main():

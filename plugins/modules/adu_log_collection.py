@@ -119,15 +119,15 @@ device_status:
   elements: dict
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.api import DiagnosticsApi
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.log_collection import LogCollectionService
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
-from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
 from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
+from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.api import DiagnosticsApi
+from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.log_collection import LogCollectionService
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
 
 ARGUMENT_SPEC = dict(
     log_collection_id=dict(type='str', required=True),

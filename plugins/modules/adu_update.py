@@ -319,11 +319,11 @@ pacing_wait:
   sample: 0.0
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._updates.api import UpdatesApi
-from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import UrlSource, declared_import
-from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
+from ansible_collections.adu.device_update.plugins.module_utils._updates.api import UpdatesApi
 from ansible_collections.adu.device_update.plugins.module_utils._updates.importer import UpdateService
+from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import UrlSource, declared_import
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import shown_urls
 
 ARGUMENT_SPEC = dict(
@@ -369,7 +369,7 @@ def ensure_update(module):
 def stage_and_import(module, service):
     """source given: check the build's files, then import from storage; the files are uploaded (what storage lacks)
     only when an import is to be sent."""
-    # Imported here, to spare every other task the start-up cost: only a staging task needs it (docs/performance.md).
+    # Imported here, to spare every other task the start-up cost: only a staging task needs them (and azure-storage-blob).
     from ansible_collections.adu.device_update.plugins.module_utils._updates import staging, storage  # pylint: disable=import-outside-toplevel
     params = module.params
     plan = staging.staging_plan(params, module.redactor, module.warn)

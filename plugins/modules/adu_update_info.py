@@ -130,11 +130,14 @@ operations:
   elements: dict
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._updates.api import UpdatesApi
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import (
+    id_part_option,
+    update_id_option,
+    validate_deployment_id,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import id_part_option, update_id_option
+from ansible_collections.adu.device_update.plugins.module_utils._updates.api import UpdatesApi
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import describe_update, shown_urls
 
 ID_SPEC = dict(provider=dict(type='str', required=True), name=dict(type='str', required=True),

@@ -10,12 +10,11 @@ __metaclass__ = type
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_preview import PreviewApi
 from ansible_collections.adu.device_update.plugins.module_utils._auth.credential import AccessTokenCredential
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._transport.client import HttpClient
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_preview import PreviewApi
+from ansible_collections.adu.device_update.plugins.module_utils._transport.client import HttpClient
 from conftest import STATIC_TOKEN
 
 # (case, options replacing the valid ones, how the error message starts)

@@ -19,23 +19,23 @@ from ansible_collections.adu.device_update.plugins.module_utils._auth.credential
     Credential,
     PUBLIC_AUTHORITY_HOST,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import describe_transport_error
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
-    AduError,
-    AuthConfigError,
-    MissingLibraryError,
-)
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._core.options import (
-    origin_of,
-    read_regular_file,
-    validate_authority_host,
-)
 from ansible_collections.adu.device_update.plugins.module_utils._auth.token_cache import (
     TokenCache,
     TokenCacheError,
     cache_key,
 )
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
+    AduError,
+    AuthConfigError,
+    MissingLibraryError,
+    OptionError,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import (
+    origin_of,
+    read_regular_file,
+    validate_authority_host,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import describe_transport_error
 
 SCOPE = 'https://api.adu.microsoft.com/.default'
 # Token request fields that prove the client: never shown, in any form.
@@ -48,6 +48,7 @@ RESOURCE = 'https://api.adu.microsoft.com'
 
 
 def _import_msal():
+    # Imported here, to spare every other task the start-up cost: msal is heavy, and only Azure AD sources need it.
     try:
         import msal  # pylint: disable=import-outside-toplevel
     except ImportError:

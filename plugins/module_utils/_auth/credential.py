@@ -50,7 +50,8 @@ class Credential:
         token given as access_token is for the ADU service only."""
         if getattr(self, 'scope', None) is None:
             return None
-        import copy  # pylint: disable=import-outside-toplevel  # only a staging task gets here
+        # Imported here, to spare every other task the start-up cost: only a staging task gets here.
+        import copy  # pylint: disable=import-outside-toplevel
         other = copy.copy(self)
         other.scope = scope
         other._token = None  # pylint: disable=protected-access,attribute-defined-outside-init

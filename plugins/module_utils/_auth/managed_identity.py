@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-from ansible_collections.adu.device_update.plugins.module_utils._auth.azure_cli import SCOPE
 from ansible_collections.adu.device_update.plugins.module_utils._auth.azure_ad import AzureAdCredential, RESOURCE
+from ansible_collections.adu.device_update.plugins.module_utils._auth.azure_cli import SCOPE
 
 
 class ManagedIdentityCredential(AzureAdCredential):

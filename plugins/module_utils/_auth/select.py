@@ -10,9 +10,9 @@ __metaclass__ = type
 from ansible_collections.adu.device_update.plugins.module_utils._auth.credential import (
     AUTH_METHODS,
     AUTO_ORDER,
+    AccessTokenCredential,
     ENV_HINT,
     REQUIRED,
-    AccessTokenCredential,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AuthConfigError
 
@@ -21,13 +21,13 @@ def _source(name):
     """The class of a credential source."""
     if name == 'access_token':
         return AccessTokenCredential
-    # Imported here, to spare every other task the start-up cost: only the chosen source's code, and msal, load.
+    # Imported here, to spare every other task the start-up cost: only the chosen source's code (and msal) loads.
     if name == 'cli':
         from ansible_collections.adu.device_update.plugins.module_utils._auth.azure_cli import AzureCliCredential  # pylint: disable=import-outside-toplevel
         return AzureCliCredential
     if name == 'managed_identity':
-        from ansible_collections.adu.device_update.plugins.module_utils._auth.managed_identity import ManagedIdentityCredential  # pylint: disable=import-outside-toplevel
-        return ManagedIdentityCredential
+        from ansible_collections.adu.device_update.plugins.module_utils._auth import managed_identity  # pylint: disable=import-outside-toplevel
+        return managed_identity.ManagedIdentityCredential
     from ansible_collections.adu.device_update.plugins.module_utils._auth import service_principal  # pylint: disable=import-outside-toplevel
     return service_principal.SERVICE_PRINCIPAL_SOURCES[name]
 

@@ -11,10 +11,8 @@ __metaclass__ = type
 import hashlib
 import re
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
-    AuthConfigError,
-)
 from ansible_collections.adu.device_update.plugins.module_utils._auth.azure_ad import AzureAdCredential, _read_file
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AuthConfigError
 
 _PEM_KEY = re.compile(r'-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----.+?-----END (?:[A-Z]+ )*PRIVATE KEY-----', re.S)
 

@@ -6,7 +6,7 @@
 One base, AduError: a module's run() catches it alone and fails with exc.to_result(). A failed call
 to the service carries status_code, error and url; an option, auth or plan refusal only its message
 (and what it refused, e.g. the deployment read); a wait that timed out the whole result so far.
-What a failed call says, with the advice a person gets (what to check, what to do), is _failures'.
+What a failed call says, with the advice a person gets (what to check, what to do), is failures.py's.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -114,6 +114,7 @@ class MissingLibraryError(Refusal):
 
     def to_result(self):
         # Ansible's own wording, which names the library and the interpreter that lacks it.
+        # Imported here, to spare every other task the start-up cost: only a missing library gets here (and _core needs the standard library alone).
         from ansible.module_utils.basic import missing_required_lib  # pylint: disable=import-outside-toplevel
         return {'msg': missing_required_lib(self.library), 'exception': self.import_error}
 

@@ -13,8 +13,8 @@ __metaclass__ = type
 
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._core.redact import is_hidden_char
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import shown_value
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import is_hidden_char
 
 UPDATE_ID_KEYS = ('provider', 'name', 'version')
 DEPLOYMENT_ID_MAX_LENGTH = 256

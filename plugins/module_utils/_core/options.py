@@ -75,6 +75,7 @@ def origin_of(url):
 
 def _urllib3_origin(url):
     """The same URL as urllib3 (under requests) sees it; None when urllib3 is not there."""
+    # Imported here: _core needs the standard library alone; urllib3 comes with requests when a task runs.
     try:
         from urllib3.util import parse_url  # pylint: disable=import-outside-toplevel
     except ImportError:  # pragma: no cover - requests brings urllib3

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 
+
 def read_back(exc, read, verdict, what='', thing='the deployment'):
     """After a write whose answer was lost or unclear: the task succeeds only if a read shows the write.
 

@@ -11,6 +11,7 @@ import time
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import WaitTimeout
 
+
 class Waiter:
     """Polls a status until it settles, at an interval that respects the API's read limits."""
 

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import (
     diff_flags,
     needs_status,
@@ -20,14 +21,13 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.set
     settled,
     wait_until_settled,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back
 
 _EFFECT = {'cancel': 'canceled', 'retry': 'retried'}
 
 
 class Desired:
     """What a task asks of one deployment: its id, force (retry without failed devices), and with state
-    present what it declares (update, start_date_time, ...; see _presence.declared_deployment)."""
+    present what it declares (update, start_date_time, ...; see presence.declared_deployment)."""
 
     def __init__(self, deployment_id, force=False, declared=None, waiter=None):
         self.deployment_id = deployment_id

@@ -5,7 +5,7 @@
 
 A deployment lives in a device group and cancel/retry exist only per device-class subgroup.
 SubgroupView gives one subgroup of a GA deployment the interface of PreviewApi, so the same decisions
-(_service.ActionService) serve a preview deployment and a GA subgroup alike.
+(actions.ActionService) serve a preview deployment and a GA subgroup alike.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,13 +14,6 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import or_none
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
-    CREATE,
-    DELETE,
-    DEPLOYMENT_ACTION,
-    GROUP_READ,
-)
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
     About,
@@ -31,7 +24,13 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.wir
     normalize_group_status,
     normalize_status,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
+    CREATE,
+    DELETE,
+    DEPLOYMENT_ACTION,
+    GROUP_READ,
+)
 
 
 class GaApi(InstanceApi):

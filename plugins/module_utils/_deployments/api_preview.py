@@ -17,7 +17,12 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.wir
     seed_deployment_body,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._transport.api import Api
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import CREATE, DELETE, DEPLOYMENT_ACTION
+from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
+    CREATE,
+    DELETE,
+    DEPLOYMENT_ACTION,
+)
+
 
 class PreviewApi(Api):
     """The 2020-09-01 preview API ("v2"): /deviceupdate/{instance}/v2/management/deployments/{id}."""

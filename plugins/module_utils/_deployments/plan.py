@@ -4,7 +4,7 @@
 """Pure decisions about a deployment: what brings it to the wanted state (cancel, retry, create, delete).
 
 Nothing here does I/O, so check mode and a real run share one decision and the decision table can
-be unit tested without HTTP or Ansible. Inputs are normalised by the wire layer (_wire).
+be unit tested without HTTP or Ansible. Inputs are normalised by the wire layer (wire.py).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """state present and absent: what a task declares, and a deployment created as declared, or canceled
-where active and deleted. Loaded only by tasks with those states (see _target).
+where active and deleted. Loaded only by tasks with those states (see targets.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,21 +13,20 @@ import time
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import require
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, OptionError, WaitTimeout
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_option, validate_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import shown_value, validate_range
+from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import (
     describe_differences,
     differences,
     instant,
     plan_presence,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import (
     settled,
     wait_until_settled,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import deployment_view
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_option
 
 
 def validate_start_date_time(value):
@@ -94,7 +93,7 @@ def rollback_policy_option(policy):
 class PresenceService:
     """state present and absent: create a deployment as declared, or cancel (where still active) and delete it.
 
-    target: a _target object (find, create, delete, describe); actions: its cancel service, for the
+    target: a targets.py object (find, create, delete, describe); actions: its cancel service, for the
     cancel before a delete. Makes one read, then at most the writes the decision needs; a lost answer
     to a PUT or DELETE is settled by reading back, never by sending it again.
     """

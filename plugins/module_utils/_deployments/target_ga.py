@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The GA API's targets: the deployments of a device group, or of one device-class subgroup of it, and
-the service that cancels or retries a group deployment subgroup by subgroup. Loaded by _target.resolve_target
+the service that cancels or retries a group deployment subgroup by subgroup. Loaded by targets.resolve_target
 for tasks that give group_id.
 """
 
@@ -10,19 +10,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_ga import GaApi, SubgroupView
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, PlanError, WaitTimeout
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_ga_deployment_id
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import check_reachable
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import ActionService
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_ga import GaApi, SubgroupView
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import check_reachable
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import (
+    settled,
+    wait_until_settled,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import (
     PreviewTarget,
     declared,
     in_state,
-)
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import (
-    settled,
-    wait_until_settled,
 )
 
 

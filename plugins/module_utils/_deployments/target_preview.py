@@ -13,6 +13,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.options im
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import ActionService
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import DEVICE_STATES
 
+
 class PreviewTarget:
     """Deployments of the 2020-09-01 preview API: /deviceupdate/{instance}/v2/management/deployments/{id}."""
 
@@ -55,7 +56,7 @@ class PreviewTarget:
         """The service that brings a deployment of this target to `state` (adu_deployment)."""
         if state not in ('present', 'absent'):
             return self.actions(check_mode)
-        # Imported here: AnsiballZ compiles every module a task imports, on every run.
+        # Imported here, to spare every other task the start-up cost: only present and absent need it.
         from ansible_collections.adu.device_update.plugins.module_utils._deployments.presence import PresenceService  # pylint: disable=import-outside-toplevel
         return PresenceService(self, self.actions(check_mode), check_mode, warn)
 
@@ -79,6 +80,7 @@ class PreviewTarget:
 def declared(params, ga, api_version):
     if params.get('state') != 'present':
         return None
+    # Imported here, to spare every other task the start-up cost: only present and absent need it.
     from ansible_collections.adu.device_update.plugins.module_utils._deployments.presence import declared_deployment  # pylint: disable=import-outside-toplevel
     return declared_deployment(params, ga, api_version)
 

@@ -7,13 +7,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_preview import PreviewApi
 from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import (
     api_version as checked_api_version,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_preview import PreviewApi
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import PreviewTarget
+
 
 def resolve_target(connection, params):
     """The target of a task's (or a rulebook source's) options, validated before any request."""
@@ -26,6 +27,6 @@ def resolve_target(connection, params):
     if params.get('device_class_id') is not None:
         validate_deployment_id(params['device_class_id'], 'device_class_id')
     checked_api_version(params.get('api_version'))
-    # Imported here: AnsiballZ compiles every module a task imports, on every run; a preview task needs none of it.
+    # Imported here, to spare every other task the start-up cost: a preview task needs none of the GA code.
     from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_ga import group_target  # pylint: disable=import-outside-toplevel
     return group_target(connection, params['group_id'], params.get('device_class_id'), params.get('api_version'))

@@ -11,15 +11,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import STATUS_COUNTS
+from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
 
 # The fields whose movement makes an event; `changed` names those that moved.
 TRACKED = ('deployment_state',) + STATUS_COUNTS + ('failed_percentage', 'is_canceled')
 
 
 def failed_percentage(status):
-    """failed / (total - incompatible) in percent, 0 when nothing is targeted (_gate.targeted, the staged rollout's
+    """failed / (total - incompatible) in percent, 0 when nothing is targeted (gate.targeted, the staged rollout's
     denominator too). Rulebook conditions cannot divide. A count the service did not send counts as none."""
     return gate.percentage(gate.count(status, 'devices_completed_failed_count'), gate.targeted(status), 2)
 

@@ -13,7 +13,13 @@ __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import WireError
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
-from ansible_collections.adu.device_update.plugins.module_utils._core.wire import count_of, flag_of, object_of, service_segment, update_id_of
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import (
+    count_of,
+    flag_of,
+    object_of,
+    service_segment,
+    update_id_of,
+)
 
 DEPLOYMENT_FLAGS = ('is_canceled', 'is_retried', 'is_completed')
 STATUS_COUNTS = (
@@ -151,7 +157,7 @@ def normalize_device_state(raw, device_class_id=None, what='a device state'):
         raise WireError('the service sent %s whose device_state is not a string' % what)
     device['retry_count'] = count_of(device.get('retry_count'), 'retry_count', what) or 0
     device['moved_on_to_new_deployment'] = flag_of(device.get('moved_on_to_new_deployment'),
-                                                 'moved_on_to_new_deployment', what)
+                                                   'moved_on_to_new_deployment', what)
     if device_class_id is not None:
         device['device_class_id'] = device_class_id
     return device

@@ -38,7 +38,7 @@ def devices_done(status):
 
 
 class LogCollectionService:
-    """api: _api_groups.ManagementApi; waiter: a _waiter.Waiter, or None."""
+    """api: a DiagnosticsApi; waiter: a waiting.Waiter, or None."""
 
     def __init__(self, api, check_mode, waiter=None):
         self.api = api

@@ -8,8 +8,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import WireError
-from ansible_collections.adu.device_update.plugins.module_utils._core.wire import count_of, update_id_of
-from ansible_collections.adu.device_update.plugins.module_utils._core.wire import check_about, snake_body
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import (
+    check_about,
+    count_of,
+    snake_body,
+    update_id_of,
+)
 
 GROUP_COUNTS = ('device_count', 'subgroups_with_new_updates_available_count', 'subgroups_with_updates_in_progress_count',
                 'subgroups_with_on_latest_update_count')

@@ -18,7 +18,6 @@ import time
 
 from ansible_collections.adu.device_update.plugins.module_utils._auth.credential import PUBLIC_AUTHORITY_HOST
 from ansible_collections.adu.device_update.plugins.module_utils._auth.select import AUTH_METHODS, select_credential
-from ansible_collections.adu.device_update.plugins.module_utils._transport.client import HttpClient
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import (
     RETRIES_RANGE,
@@ -31,8 +30,9 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.options im
     validate_range,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
+from ansible_collections.adu.device_update.plugins.module_utils._transport.client import HttpClient
 
-# The service's write limit: 6 calls a window of 60 s per instance and operation (see _pacing).
+# The service's write limit: 6 calls a window of 60 s per instance and operation (see pacing.py).
 DEFAULT_WRITE_LIMIT = 6
 DEFAULT_WRITE_WINDOW = 60.0
 # The service's other budgets per instance and minute (a window of write_rate_window, scaled with it): every
@@ -191,7 +191,7 @@ class Connection:
     def _pacer(self, params, deadline):
         """The pacer of this instance's writes, its file next to the token cache (also without a cache).
         Made at the first write: a task that only reads never loads the pacing code."""
-        # Imported here: AnsiballZ compiles every module a task imports, twice, on every run.
+        # Imported here, to spare every other task the start-up cost: a task that only reads never writes to the pacing file.
         from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (  # pylint: disable=import-outside-toplevel
             READ_BUDGETS,
             WritePacer,

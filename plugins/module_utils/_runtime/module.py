@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AduModule: the base every module of the collection is built on.
 
-It adds the shared connection and auth options (their spec lives in _connection, shared with the
+It adds the shared connection and auth options (their spec lives in connection.py, shared with the
 Event-Driven Ansible source), checks the Python requirements, validates the options before any
 request, masks every secret in what it returns, and is the one way out of a task: run(work) exits
 with work's result, or fails with the AduError's own result.
@@ -16,10 +16,12 @@ __metaclass__ = type
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.adu.device_update.plugins.module_utils._transport.client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
+    AduError,
+    MissingLibraryError,
+    OptionError,
 )
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.connection import (
     ALIASES,
     CHOICES,
@@ -29,16 +31,14 @@ from ansible_collections.adu.device_update.plugins.module_utils._runtime.connect
     SECRET_OPTIONS,
     TARGET_OPTIONS,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
-    AduError,
-    MissingLibraryError,
-    OptionError,
+from ansible_collections.adu.device_update.plugins.module_utils._transport.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
 
 
 def argument_spec(options):
-    """AnsibleModule's argument spec of a _connection option table."""
+    """AnsibleModule's argument spec of a connection.py option table."""
     spec = {}
     for name, (kind, default, environment, secret) in options.items():
         entry = dict(type=kind)
@@ -117,7 +117,6 @@ class AduModule:
         except AduError as exc:
             self.fail_json(**exc.to_result())
         self.exit_json(**result)
-
 
     def _masked(self, result):
         """The result with every secret seen at run time masked, and Ansible told about each form."""

@@ -12,7 +12,9 @@ __metaclass__ = type
 
 from urllib.parse import urljoin
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import api_version as checked_api_version
+from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import (
+    api_version as checked_api_version,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of, path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown

@@ -4,7 +4,7 @@
 """The one HTTP client of the collection: one attempt of one request, repeated as the retry policy says.
 
 It alone knows about TLS verification, deadlines, size caps, bearer tokens and error bodies; when to send
-again is _retry's, when a write may go out _pacing's, what a failure says _errors'. Everything above it
+again is retry.py's, when a write may go out pacing.py's, what a failure says failures.py's. Everything above it
 sees parsed JSON or an AduError whose text is safe to show: secrets masked, the service's words escaped
 and cut."""
 
@@ -34,13 +34,17 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
 )
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor, shown
+from ansible_collections.adu.device_update.plugins.module_utils._transport.deadline import (
+    BodyError,
+    deadline_alarm,
+    read_body,
+)
 from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import (
     Backoff,
     MAX_TOTAL_WAIT,
     RetryPolicy,
     parse_retry_after,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.deadline import BodyError, deadline_alarm, read_body
 
 USER_AGENT = 'adu.device_update-ansible'
 
@@ -84,7 +88,7 @@ class HttpClient:
     """requests.Session plus the collection's rules for deadlines, retries, pacing, auth and errors.
 
     origin: the (scheme, host, port) the bearer token may go to; a request elsewhere is refused before
-    it is sent. pacer: a _pacing.WritePacer every write takes a slot from, or a function that makes it
+    it is sent. pacer: a pacing.WritePacer every write takes a slot from, or a function that makes it
     at the first write. redactor: the secrets to mask in every error this client raises.
     """
 
@@ -110,10 +114,6 @@ class HttpClient:
         if callable(self._pacer):
             self._pacer = self._pacer()
         return self._pacer
-
-    @pacer.setter
-    def pacer(self, pacer):
-        self._pacer = pacer
 
     def pacing_wait(self):
         """Seconds this client's writes waited for their slots (0 when none was paced)."""
@@ -147,7 +147,7 @@ class HttpClient:
 
         safe_to_repeat=False (writes) resends only when the service certainly did not act: 429 or a
         refused connection. pace: the write operation whose per-instance budget this request takes a
-        slot of (see _pacing); a 429 to it waits a whole window, keeping its place in the queue.
+        slot of (see pacing.py); a 429 to it waits a whole window, keeping its place in the queue.
         body: a dict sent as JSON (a PUT).
         """
         try:
@@ -267,7 +267,7 @@ def _error_of(resp):
 
 
 def _failures():
-    """What a failed call says (_failures), loaded at the first failure: AnsiballZ compiles every module
-    a task imports, on every run, and a task whose calls succeed needs none of it."""
-    from ansible_collections.adu.device_update.plugins.module_utils._transport import failures as failures
+    """What a failed call says (failures.py), loaded at the first failure."""
+    # Imported here, to spare every other task the start-up cost: a task whose calls succeed needs none of it.
+    from ansible_collections.adu.device_update.plugins.module_utils._transport import failures  # pylint: disable=import-outside-toplevel
     return failures

@@ -42,13 +42,13 @@ def deadline_alarm(seconds, session=None):
     dripped a byte at a time, or the body. Socket timeouts bound each read, not the whole answer.
 
     In a main thread (a module's process) by SIGALRM; elsewhere (the event source's executor), where no
-    signal is delivered, by a timer that shuts the session's sockets down (_watchdog).
+    signal is delivered, by a timer that shuts the session's sockets down (watchdog.py).
     """
     if not hasattr(signal, 'setitimer') or threading.current_thread() is not threading.main_thread():
         if session is None:
             yield
             return
-        # Imported here: only the event source's threads need it, never a module's task.
+        # Imported here, to spare every other task the start-up cost: only the event source's threads need it, never a module's task.
         from ansible_collections.adu.device_update.plugins.module_utils._transport.watchdog import watchdog  # pylint: disable=import-outside-toplevel
         with watchdog(session, seconds, lambda: BodyError('no whole answer within %s s' % seconds)):
             yield

@@ -5,7 +5,7 @@
 
 Socket timeouts bound each read, not the whole answer: a server dripping its headers a byte at a time
 would hold the thread forever. Here the session's adapter remembers the sockets it opens, and a timer
-shuts them down at the deadline, so the blocked read returns and the request fails. Loaded by _client
+shuts them down at the deadline, so the blocked read returns and the request fails. Loaded by client.py
 only in such a thread: a module's requests are bounded by SIGALRM.
 """
 
@@ -48,6 +48,7 @@ class CuttingAdapter(HTTPAdapter):
 
 def _remembering(connection_class, sockets):
     """A subclass of urllib3's connection class that adds every socket it connects to `sockets`."""
+
     def connect(self):
         connection_class.connect(self)
         sockets.add(self.sock)

@@ -14,9 +14,10 @@ __metaclass__ = type
 
 from urllib.parse import quote, urlsplit, unquote
 
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, follow_link, or_none
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, follow_link, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import OPERATIONS_LIST, UPDATE_API
 from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import parse_retry_after
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
     describe_update,
@@ -25,7 +26,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._updates.wire im
     normalize_operation,
     normalize_update,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import OPERATIONS_LIST, UPDATE_API
 
 # The one filter the operations list documents.
 RUNNING_FILTER = "status eq 'NotStarted' or status eq 'Running'"

@@ -15,19 +15,24 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import or_none
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
     AduError,
     OperationFailed,
     WireError,
+)
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import or_none
+from ansible_collections.adu.device_update.plugins.module_utils._updates.operations import (
+    DEFAULT_POLL,
+    HostLedger,
+    OperationFollower,
+    failure_of,
+    hint_for,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
     ENDED,
     describe_update,
     operation_update_id,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._updates.operations import DEFAULT_POLL, failure_of, hint_for
-from ansible_collections.adu.device_update.plugins.module_utils._updates.operations import HostLedger, OperationFollower
 
 # Another client imported the same update (or content) first: the service reports it as a failed operation.
 ALREADY_THERE = ('UpdateAlreadyExists', 'DuplicateContentImport')

@@ -5,7 +5,7 @@
 (its URL, size and SHA-256, from a local copy when given) and the URL of every file it lists.
 
 URLs that carry a query (SAS tokens) are secrets: their queries are registered with the task's redactor,
-and they are only ever shown without it (_wire_updates.without_query).
+and they are only ever shown without it (wire.without_query).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,8 +19,8 @@ import json
 from urllib.parse import urlsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._core.options import read_regular_file, shown_value
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_id_option
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import read_regular_file, shown_value
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import describe_update, without_query
 
 # The files one import item may name, as the service's spec allows.

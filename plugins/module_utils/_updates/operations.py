@@ -22,7 +22,11 @@ from ansible_collections.adu.device_update.plugins.module_utils._transport.pacin
     MAX_RUNNING_OPERATIONS,
     RUNNING_OPERATIONS,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import ENDED, describe_update, innermost_code
+from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
+    ENDED,
+    describe_update,
+    innermost_code,
+)
 
 # Poll interval bounds when the service's Retry-After is missing or odd.
 DEFAULT_POLL = 5.0

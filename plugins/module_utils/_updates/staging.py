@@ -20,20 +20,18 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import (
-    OptionError,
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_id_option
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import (
+    check_regular_file,
+    open_regular_file,
+    shown_value,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import (
     manifest_files,
     read_manifest,
     sha256_b64,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._core.options import (
-    check_regular_file,
-    open_regular_file,
-    shown_value,
-)
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_id_option
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import describe_update
 
 CHUNK = 4 * 1024 * 1024

@@ -27,13 +27,15 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
     MissingLibraryError,
     OptionError,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import (
-    ImportDeclaration,
+from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import ImportDeclaration
+from ansible_collections.adu.device_update.plugins.module_utils._updates.staging import (
+    CHUNK,
+    _check_content,
+    open_build_file,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import without_query
-from ansible_collections.adu.device_update.plugins.module_utils._updates.staging import CHUNK, _check_content, open_build_file
 
-# Blocks sent at once per file: see docs/performance.md for the measurement behind it.
+# Blocks sent at once per file: see docs/docsite/rst/performance.rst for the measurement behind it.
 UPLOAD_CONCURRENCY = 4
 
 
@@ -61,6 +63,7 @@ def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
 
 
 def _blob_library():
+    # Imported here, to spare every other task the start-up cost: azure-storage-blob, for staging only.
     try:
         from azure.storage.blob import BlobSasPermissions, BlobServiceClient, generate_blob_sas  # pylint: disable=import-outside-toplevel
     except ImportError:

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Wire shapes of the update APIs: update ids, Update objects, operations, files, the import body.
 
-As in _wire, nothing above this sees camelCase, and an answer is evidence only when it is about what was
+As in wire.py, nothing above this sees camelCase, and an answer is evidence only when it is about what was
 asked: an Update whose updateId is another, an operation with another operationId, is not trusted.
 """
 

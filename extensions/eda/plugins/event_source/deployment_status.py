@@ -100,12 +100,12 @@ try:
 except ImportError:
     sys.path.insert(0, _collection_root(__file__) or os.curdir)
 
-from ansible_collections.adu.device_update.plugins.module_utils._runtime.connection import Connection, option_values
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, OptionError  # noqa: E402
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range  # noqa: E402
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor  # noqa: E402
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target  # noqa: E402
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.watch import DeploymentWatcher  # noqa: E402
+from ansible_collections.adu.device_update.plugins.module_utils._runtime.connection import Connection, option_values
 
 LOGGER = logging.getLogger('adu.device_update.deployment_status')
 SOURCE_OPTIONS = {'interval': ('float', 30.0, (), False), 'max_polls': ('int', 0, (), False)}

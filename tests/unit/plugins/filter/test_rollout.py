@@ -80,3 +80,24 @@ def test_story_lists_every_ring_in_order():
     rings = rollout_rings([{'name': 'a', 'group_id': 'g'}, {'name': 'b', 'group_id': 'h'}], 'fw')
     story = rollout_story(rings, [{'name': 'a', 'verdict': 'passed'}])
     assert [(r['name'], r['verdict']) for r in story] == [('a', 'passed'), ('b', 'not_started')]
+
+
+def test_a_ring_record_has_one_shape_started_or_not():
+    from ansible_collections.adu.device_update.plugins.filter.rollout import ring_record  # pylint: disable=import-outside-toplevel
+    ring = rollout_rings([{'name': 'a', 'group_id': 'g'}], 'fw')[0]
+    started = ring_record(ring_verdict(info(20, 19, 1), RING), ring, 12.34)
+    waiting = ring_record(None, ring)
+    assert sorted(started) == sorted(waiting)
+    assert started['verdict'] == 'passed' and started['seconds'] == 12.3 and started['failed_count'] == 1
+    assert waiting['verdict'] == 'not_started' and waiting['total_devices'] is None and waiting['seconds'] == 0
+    assert rollout_story([ring], []) == [waiting]
+
+
+def test_the_stop_message_says_where_why_and_what_was_not_started():
+    from ansible_collections.adu.device_update.plugins.filter.rollout import ring_record, rollout_stop  # pylint: disable=import-outside-toplevel
+    rings = rollout_rings([{'name': 'a', 'group_id': 'g'}, {'name': 'b', 'group_id': 'h'}, {'name': 'c', 'group_id': 'i'}],
+                          'fw')
+    record = ring_record(ring_verdict(info(20, 1, 2, 17), RING), rings[1], 5)
+    assert rollout_stop(record, 'fw', rings, 'keep') == (
+        'staged rollout fw stopped at ring b (fw-b in group h): failed devices passed 5%; 20 targeted, 1 succeeded '
+        '(5.0%), 2 failed (10.0%), 17 in progress; its deployment was kept; rings not started: c')

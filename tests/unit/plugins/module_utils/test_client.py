@@ -16,14 +16,13 @@ import time
 import pytest
 import requests
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, PrivateFileError
 from ansible_collections.adu.device_update.plugins.module_utils._transport.client import HttpClient
-from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import Backoff, parse_retry_after
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PrivateFileError
 from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import (
     describe_transport_error,
     parse_error_body,
 )
+from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import Backoff, parse_retry_after
 
 
 def response(status, body=None, headers=None, text=None):
@@ -65,10 +64,10 @@ class FakeCredential:
         pass
 
 
-def client(script, retries=3, credential=None):
+def client(script, retries=3, credential=None, pacer=None):
     waits = []
     http = HttpClient(credential=credential, retries=retries, session=ScriptedSession(script), sleep=waits.append,
-                      verify='/ca.pem')
+                      verify='/ca.pem', pacer=pacer)
     return http, waits
 
 
@@ -292,8 +291,7 @@ class RecordingPacer:
 
 
 def test_a_throttled_write_takes_a_new_slot_a_window_later_and_is_not_limited_by_retries():
-    http, _waits = client([response(429)] * 3 + [response(200, {'isCanceled': True})], retries=1)
-    http.pacer = RecordingPacer()
+    http, _waits = client([response(429)] * 3 + [response(200, {'isCanceled': True})], retries=1, pacer=RecordingPacer())
     http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False, pace='deployment_action')
     assert [c[:2] for c in http.pacer.calls] == [('acquire', 'deployment_action'), ('sent', 'deployment_action')] + [
         ('throttled', 'deployment_action'), ('acquire', 'deployment_action'), ('sent', 'deployment_action')] * 3
@@ -301,8 +299,7 @@ def test_a_throttled_write_takes_a_new_slot_a_window_later_and_is_not_limited_by
 
 
 def test_a_paced_read_sent_again_after_a_5xx_takes_a_new_slot_each_time():
-    http, waits = client([response(503), response(502), response(200, {'value': []})], retries=3)
-    http.pacer = RecordingPacer()
+    http, waits = client([response(503), response(502), response(200, {'value': []})], retries=3, pacer=RecordingPacer())
     assert http.request('GET', 'https://h/groups', 'reading groups', pace='group_read').body == {'value': []}
     acquired = [c for c in http.pacer.calls if c[0] == 'acquire']
     assert len(acquired) == 3 and [c[2] for c in acquired] == [False, True, True]
@@ -310,8 +307,7 @@ def test_a_paced_read_sent_again_after_a_5xx_takes_a_new_slot_each_time():
 
 
 def test_a_paced_read_that_keeps_failing_still_ends_at_its_retries():
-    http, _waits = client([response(503)] * 3, retries=2)
-    http.pacer = RecordingPacer()
+    http, _waits = client([response(503)] * 3, retries=2, pacer=RecordingPacer())
     with pytest.raises(AduError) as err:
         http.request('GET', 'https://h/groups', 'reading groups', pace='group_read')
     assert 'gave up after 2 retries' in err.value.message and len(http.session.sent) == 3
@@ -323,8 +319,7 @@ class BrokenBookkeeping(RecordingPacer):
 
 
 def test_a_fault_in_the_pacing_bookkeeping_after_a_write_never_hides_that_it_was_sent():
-    http, _waits = client([response(200, {'isCanceled': True})])
-    http.pacer = BrokenBookkeeping()
+    http, _waits = client([response(200, {'isCanceled': True})], pacer=BrokenBookkeeping())
     answer = http.request('POST', 'https://h/x', 'cancel', safe_to_repeat=False, pace='deployment_action')
     assert answer.body == {'isCanceled': True}
 

@@ -8,8 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PlanError
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, PlanError
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import ActionService, Desired
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_ga import GroupActionService
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (

@@ -14,9 +14,9 @@ import json
 import pytest
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError, WireError
-from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import declared_import
-from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_id_option
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
+from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import declared_import
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
     innermost_code,
     normalize_operation,
