@@ -13,7 +13,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_ga_deployment_id
-from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
+from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate
 
 RING_DEFAULTS = {'max_failed_percentage': 5, 'min_succeeded_percentage': 95, 'timeout': 3600, 'soak': 0}
 # Seconds between two status reads of a ring: at least one (the waits divide by it), at most an hour.

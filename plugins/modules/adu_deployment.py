@@ -505,7 +505,6 @@ action_may_have_happened:
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import PartialFailure
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
-from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.actions import Desired
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import STATE_ALIASES, STATE_CHOICES
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
@@ -545,6 +544,8 @@ def ensure_deployment(module):
     validate_range('wait_interval', params['wait_interval'], (0.1, 3600))
     desired.declared = target.desired(dict(params, state=state))
     if params['wait']:
+        # Imported here, to spare every other task the start-up cost: only a task that waits needs it.
+        from ansible_collections.adu.device_update.plugins.module_utils._core.waiting import Waiter  # pylint: disable=import-outside-toplevel
         desired.waiter = Waiter(params['wait_timeout'], params['wait_interval'])
     service = target.service_for(state, module.check_mode, module.warn)
     result = service.ensure(state, desired)

@@ -9,17 +9,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
-from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import (
     diff_flags,
     needs_status,
     plan,
     predicted_after,
     took_effect,
-)
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import (
-    settled,
-    wait_until_settled,
 )
 
 _EFFECT = {'cancel': 'canceled', 'retry': 'retried'}
@@ -66,6 +61,8 @@ class ActionService:
             return result
         after, unclear = self._act(deployment_id, decision.action, before)
         if unclear is not None:
+            # Imported here, to spare every other task the start-up cost: only a lost or unclear answer is read back.
+            from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back  # pylint: disable=import-outside-toplevel
             after = read_back(unclear, lambda: self.unit.get_deployment(deployment_id),
                               lambda found: took_effect(decision.action, before, found))
             result['msg'] += ' (the answer was lost or unclear; reading the deployment back confirmed it)'
@@ -92,6 +89,11 @@ class ActionService:
         self.ensure('canceled', desired, before=before)
 
     def wait(self, result, state, desired, waiter):
-        """After ensure(): poll the status until it settles (see settled())."""
+        """After ensure(): poll the status until it settles (see settling.settled())."""
+        # Imported here, to spare every other task the start-up cost: only a task that waits needs it.
+        from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import (  # pylint: disable=import-outside-toplevel
+            settled,
+            wait_until_settled,
+        )
         return wait_until_settled(result, waiter, lambda: self.unit.get_status(desired.deployment_id),
                                   lambda status: settled(state, status), desired.deployment_id)

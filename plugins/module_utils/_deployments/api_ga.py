@@ -17,7 +17,6 @@ from urllib.parse import quote
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
     About,
-    ga_deployment_body,
     listed_deployment,
     normalize_deployment,
     normalize_device_state,
@@ -25,7 +24,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.wir
     normalize_status,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, or_none
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
+from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import (
     CREATE,
     DELETE,
     DEPLOYMENT_ACTION,
@@ -90,6 +89,8 @@ class GaApi(InstanceApi):
 
     def create(self, deployment_id, desired):
         """PUT the group deployment (the service splits it into subgroups); returns it as answered."""
+        # Imported here, to spare every other task the start-up cost: only state present creates.
+        from ansible_collections.adu.device_update.plugins.module_utils._deployments.bodies import ga_deployment_body  # pylint: disable=import-outside-toplevel
         name = describe_subgroup(deployment_id)
         return normalize_deployment(self._call(
             'PUT', self._deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,

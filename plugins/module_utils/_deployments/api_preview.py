@@ -14,10 +14,9 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.wir
     normalize_deployment,
     normalize_device_state,
     normalize_status,
-    seed_deployment_body,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._transport.api import Api
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
+from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import (
     CREATE,
     DELETE,
     DEPLOYMENT_ACTION,
@@ -51,10 +50,12 @@ class PreviewApi(Api):
 
     def create(self, deployment_id, desired):
         """PUT the deployment; returns it as the service answered."""
+        # Imported here, to spare every other task the start-up cost: only state present creates.
+        from ansible_collections.adu.device_update.plugins.module_utils._deployments import bodies  # pylint: disable=import-outside-toplevel
         name = self.describe(deployment_id)
         return normalize_deployment(self._call(
             'PUT', self.deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,
-            body=seed_deployment_body(deployment_id, desired)), about=About(deployment_id, write=True))
+            body=bodies.seed_deployment_body(deployment_id, desired)), about=About(deployment_id, write=True))
 
     def delete(self, deployment_id):
         """DELETE the deployment (200 with an empty body)."""

@@ -26,7 +26,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.set
     settled,
     wait_until_settled,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import deployment_view
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.bodies import deployment_view
 
 
 def validate_start_date_time(value):

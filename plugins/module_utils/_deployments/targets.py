@@ -7,9 +7,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import (
-    api_version as checked_api_version,
-)
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.api_preview import PreviewApi
@@ -26,7 +23,7 @@ def resolve_target(connection, params):
     validate_deployment_id(params['group_id'], 'group_id')
     if params.get('device_class_id') is not None:
         validate_deployment_id(params['device_class_id'], 'device_class_id')
-    checked_api_version(params.get('api_version'))
     # Imported here, to spare every other task the start-up cost: a preview task needs none of the GA code.
     from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_ga import group_target  # pylint: disable=import-outside-toplevel
+    # The api-version is checked against the table when the group's API object is made, still before any request.
     return group_target(connection, params['group_id'], params.get('device_class_id'), params.get('api_version'))

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import STATUS_COUNTS
-from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
+from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate
 
 # The fields whose movement makes an event; `changed` names those that moved.
 TRACKED = ('deployment_state',) + STATUS_COUNTS + ('failed_percentage', 'is_canceled')

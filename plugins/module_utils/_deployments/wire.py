@@ -18,7 +18,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.wire impor
     flag_of,
     object_of,
     service_segment,
-    update_id_of,
 )
 
 DEPLOYMENT_FLAGS = ('is_canceled', 'is_retried', 'is_completed')
@@ -161,65 +160,3 @@ def normalize_device_state(raw, device_class_id=None, what='a device state'):
     if device_class_id is not None:
         device['device_class_id'] = device_class_id
     return device
-
-
-def update_id_body(update):
-    """{provider, name, version} as the service names them."""
-    return {'provider': update['provider'], 'name': update['name'], 'version': update['version']}
-
-
-def seed_deployment_body(deployment_id, desired):
-    """The 2020-09-01 preview PUT body, as the recorded exchange shows it."""
-    return {
-        'deploymentId': deployment_id,
-        'deploymentType': 'Complete',
-        'startDateTime': desired['start_date_time'],
-        'deviceGroupType': 'DeviceGroupDefinitions',
-        'deviceGroupDefinition': [desired['device_group']],
-        'updateId': update_id_body(desired['update']),
-    }
-
-
-def ga_deployment_body(deployment_id, group_id, desired):
-    """The GA PUT body: {deploymentId, startDateTime, groupId, update: {updateId}, rollbackPolicy?,
-    downloadSecurity?}."""
-    body = {
-        'deploymentId': deployment_id,
-        'startDateTime': desired['start_date_time'],
-        'groupId': group_id,
-        'update': {'updateId': update_id_body(desired['update'])},
-    }
-    policy = desired.get('rollback_policy')
-    if policy:
-        body['rollbackPolicy'] = {
-            'update': {'updateId': update_id_body(policy['update'])},
-            'failure': {'devicesFailedPercentage': policy['failed_percentage'],
-                        'devicesFailedCount': policy['failed_count']},
-        }
-    if desired.get('download_security'):
-        body['downloadSecurity'] = desired['download_security']
-    return body
-
-
-def deployment_view(deployment):
-    """What a deployment declares, in the terms of adu_deployment's options: update, start_date_time,
-    device_group (seed API), rollback_policy and download_security (GA). Fields absent on the wire are None."""
-    update = deployment.get('update_id')
-    if update is None and isinstance(deployment.get('update'), dict):
-        update = deployment['update'].get('update_id')
-    view = {'update': update_id_of(update), 'start_date_time': deployment.get('start_date_time')}
-    groups = deployment.get('device_group_definition')
-    view['device_group'] = groups[0] if isinstance(groups, list) and len(groups) == 1 else groups
-    policy = deployment.get('rollback_policy')
-    if isinstance(policy, dict):
-        failure = policy.get('failure') if isinstance(policy.get('failure'), dict) else {}
-        policy_update = policy.get('update') if isinstance(policy.get('update'), dict) else {}
-        view['rollback_policy'] = {
-            'update': update_id_of(policy_update.get('update_id')),
-            'failed_percentage': failure.get('devices_failed_percentage'),
-            'failed_count': failure.get('devices_failed_count'),
-        }
-    else:
-        view['rollback_policy'] = None
-    view['download_security'] = deployment.get('download_security')
-    return view

@@ -19,7 +19,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._groups.wire imp
     normalize_subgroup,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
+from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import (
     BEST_UPDATES_READ,
     COMPLIANCE_READ,
     GROUP_READ,

@@ -192,10 +192,8 @@ class Connection:
         """The pacer of this instance's writes, its file next to the token cache (also without a cache).
         Made at the first write: a task that only reads never loads the pacing code."""
         # Imported here, to spare every other task the start-up cost: a task that only reads never writes to the pacing file.
-        from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (  # pylint: disable=import-outside-toplevel
-            READ_BUDGETS,
-            WritePacer,
-        )
+        from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import READ_BUDGETS  # pylint: disable=import-outside-toplevel
+        from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import WritePacer  # pylint: disable=import-outside-toplevel
         from ansible_collections.adu.device_update.plugins.module_utils._auth.token_cache import default_cache_path  # pylint: disable=import-outside-toplevel
         directory = os.path.dirname(os.path.abspath(params['token_cache_path'] or default_cache_path()))
         return WritePacer(directory, '%s/%s' % (self.base_url, self.instance), limit=params['write_rate_limit'],

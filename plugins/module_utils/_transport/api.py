@@ -12,9 +12,6 @@ __metaclass__ = type
 
 from urllib.parse import urljoin
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.api_versions import (
-    api_version as checked_api_version,
-)
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of, path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
@@ -118,7 +115,9 @@ class InstanceApi(Api):
 
     def __init__(self, http, base_url, instance, api_version=None):
         super(InstanceApi, self).__init__(http, base_url, instance)
-        self.api_version = checked_api_version(api_version)
+        # Imported here, to spare every other task the start-up cost: the preview API has no api-version.
+        from ansible_collections.adu.device_update.plugins.module_utils._core import api_versions  # pylint: disable=import-outside-toplevel
+        self.api_version = api_versions.api_version(api_version)
 
     def suspects(self, missing):
         return ('the id, and that the instance is %s (a wrong instance is answered 404 as well)' % self.instance)

@@ -38,22 +38,6 @@ MARGIN_FRACTION = 0.01
 MAX_MARGIN = 0.25
 # Notes kept at most (imports started from this host, found by a rerun before the service names their update).
 MAX_NOTES = 200
-# The budgets of an instance, one per operation the service limits (API-FACTS 3 and 5), shared by every task on
-# the host. Writes: ProcessSubgroupDeployment (cancel and retry), CreateOrUpdateDeployment, DeleteDeployment,
-# write_rate_limit each per write_rate_window.
-DEPLOYMENT_ACTION = 'deployment_action'
-CREATE = 'create'
-DELETE = 'delete'
-# Reads, per window: the update API, the operations list, and groups, best updates and compliance.
-UPDATE_API = 'update_api'
-OPERATIONS_LIST = 'update_operations_list'
-GROUP_READ = 'group_read'
-BEST_UPDATES_READ = 'best_updates_read'
-COMPLIANCE_READ = 'compliance_read'
-READ_BUDGETS = {UPDATE_API: 510, OPERATIONS_LIST: 50, GROUP_READ: 30, BEST_UPDATES_READ: 30, COMPLIANCE_READ: 30}
-# Import and delete operations the service runs at once per instance: slots held while they run.
-RUNNING_OPERATIONS = 'update_operations'
-MAX_RUNNING_OPERATIONS = 10
 
 
 class WritePacer:

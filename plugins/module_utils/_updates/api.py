@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, unquote
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, follow_link, or_none
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import OPERATIONS_LIST, UPDATE_API
+from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import OPERATIONS_LIST, UPDATE_API
 from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import parse_retry_after
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
     describe_update,

@@ -18,7 +18,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
     WaitTimeout,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
-from ansible_collections.adu.device_update.plugins.module_utils._transport.pacing import (
+from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import (
     MAX_RUNNING_OPERATIONS,
     RUNNING_OPERATIONS,
 )

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.adu.device_update.plugins.filter.rollout import ring_verdict, rollout_rings, timed_out
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.watch import failed_percentage
-from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate as gate
+from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate
 
 
 def info(total, succeeded=0, failed=0, in_progress=0, **counts):
