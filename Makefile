@@ -110,14 +110,18 @@ lint: venv tree
 # Module reference in docs/reference, generated from the modules' own DOCUMENTATION.
 REFERENCE_CMD = $(BIN)/antsibull-docs collection --use-current --squash-hierarchy --output-format simplified-rst \
 	--fail-on-error --no-add-antsibull-docs-version
+# The guides live once, in docs/docsite/rst: the reference links to them instead of holding a copy.
+REFERENCE_GUIDES = rm -rf $(1)/docsite && sed -i 's|<docsite/\([a-z_]*\)\.rst>|<../docsite/rst/\1.rst>|' $(1)/index.rst
 docs: venv tree
 	rm -rf docs/reference && mkdir -m 700 -p docs/reference
 	$(TEST_ENV) $(REFERENCE_CMD) --dest-dir docs/reference adu.device_update
+	$(call REFERENCE_GUIDES,docs/reference)
 
 docs-lint: venv tree
 	$(TEST_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
 	rm -rf $(BUILD)/reference && mkdir -m 700 -p $(BUILD)/reference
 	$(TEST_ENV) $(REFERENCE_CMD) --dest-dir $(BUILD)/reference adu.device_update
+	$(call REFERENCE_GUIDES,$(BUILD)/reference)
 	diff -ru docs/reference $(BUILD)/reference || { echo "docs/reference is stale: run make docs"; exit 1; }
 	$(TEST_ENV) $(BIN)/antsibull-changelog lint
 	for module in plugins/modules/*.py; do \
