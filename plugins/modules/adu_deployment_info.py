@@ -84,14 +84,17 @@ EXAMPLES = r'''
 
 RETURN = r'''
 msg:
-  description: One line with what was read, for example the figures of the deployment.
+  description:
+    - One line with what was read, for example the figures of the deployment.
+    - In check mode, a deployment that does not exist (one the play would create) is not a failure; C(msg) says so
+      and nothing else is returned.
   returned: always
   type: str
   sample: "deployment fw-2026-11-25: state Active, 9 targeted, 4 succeeded, 2 failed, 3 in progress, 0 canceled"
   version_added: 1.2.0
 deployment:
   description: The deployment, keys in snake_case, as adu.device_update.adu_deployment returns it.
-  returned: when O(deployment_id) is given
+  returned: when O(deployment_id) is given and the deployment exists
   type: dict
   sample: {"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false, "is_retried": false,
            "device_class_subgroups": ["0919e3ae422a2bfa8c84ff905813e60351e456d1"]}
@@ -169,7 +172,7 @@ deployments:
   sample: [{"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false}]
 '''
 
-from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import figures
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
@@ -196,7 +199,14 @@ def read_deployments(module):
         raise OptionError('include_device_health', 'needs group_id and device_state (GA API): the devices whose '
                           'health to read')
     deployment_id = target.check_deployment_id(params['deployment_id'])
-    result = dict(target.read(deployment_id), changed=False)
+    try:
+        result = dict(target.read(deployment_id), changed=False)
+    except AduError as exc:
+        if not (module.check_mode and exc.status_code == 404):
+            raise
+        # A play in check mode "creates" deployments without sending anything: reading one back finds nothing.
+        return {'changed': False, 'msg': '%s; in check mode that is expected of a deployment the play would create '
+                                         '(check mode sends no write), so this read returns nothing' % exc.message}
     result['msg'] = '%s: %s' % (target.describe(deployment_id), figures(result['status']))
     if device_state is not None:
         result['devices'] = target.device_states(deployment_id, device_state, result['deployment'])

@@ -53,6 +53,10 @@ EXAMPLES = r'''
   ansible.builtin.assert:
     that: canary.groups[0].compliance.compliance_percentage != 100.0
 
+- name: The best update of each subgroup (the key is best_update, one per subgroup)
+  ansible.builtin.debug:
+    msg: "{{ canary.groups[0].subgroups | map(attribute='best_update') | list }}"
+
 - name: Every group, with the instance's compliance
   adu.device_update.adu_group_info:
     endpoint: https://contoso.api.adu.microsoft.com
@@ -105,9 +109,11 @@ groups:
       type: list
       returned: always
     subgroups:
-      description: Each device-class subgroup (C(device_class_id), C(device_count), C(deployment_id),
-        C(created_date_time)), with V(best_updates) its C(best_update) (C(update_id), C(friendly_name), C(device_count)),
-        null when it has none.
+      description:
+        - Each device-class subgroup (C(device_class_id), C(device_count), C(deployment_id), C(created_date_time)).
+        - With V(best_updates) in O(include), each subgroup also has the key C(best_update) (singular; C(update_id),
+          C(friendly_name), C(device_count)), null when it has none. Read them with
+          C(groups[0].subgroups | map(attribute='best_update')).
       type: list
       elements: dict
       returned: with V(subgroups) or V(best_updates) in O(include)

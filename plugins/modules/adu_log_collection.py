@@ -26,7 +26,7 @@ options:
     type: str
     required: true
   devices:
-    description: The devices to collect from. One of O(devices) and O(from_deployment) is required.
+    description: The devices to collect from. One of O(devices), O(from_deployment) and O(from_log_collection) is required.
     type: list
     elements: dict
     suboptions:
@@ -56,6 +56,18 @@ options:
         description: The devices' state in the deployment, in any case.
         type: str
         default: Failed
+  from_log_collection:
+    description:
+      - Collect again from the devices of this earlier log collection (its detailed status), under the new
+        O(log_collection_id); with O(only_failed), only from those whose upload failed.
+      - One of O(devices), O(from_deployment) and O(from_log_collection) is required.
+    type: str
+    version_added: 1.3.0
+  only_failed:
+    description: With O(from_log_collection), only the devices whose upload failed in it.
+    type: bool
+    default: false
+    version_added: 1.3.0
   description:
     description: A description of the collection, up to 512 characters.
     type: str
@@ -98,6 +110,14 @@ EXAMPLES = r'''
 - name: Where the logs are
   ansible.builtin.debug:
     msg: "{{ logs.device_status | map(attribute='log_location') | list }}"
+
+- name: Collect again, under a new id, from the devices whose upload failed
+  adu.device_update.adu_log_collection:
+    endpoint: https://contoso.api.adu.microsoft.com
+    instance: blue
+    log_collection_id: canary-fw-2026-12-03-again
+    from_log_collection: canary-fw-2026-12-03
+    only_failed: true
 '''
 
 RETURN = r'''
@@ -137,6 +157,8 @@ ARGUMENT_SPEC = dict(
                                                    group_id=dict(type='str', required=True),
                                                    device_class_id=dict(type='str'),
                                                    device_state=dict(type='str', default='Failed'))),
+    from_log_collection=dict(type='str'),
+    only_failed=dict(type='bool', default=False),
     description=dict(type='str'),
     state=dict(type='str', default='present', choices=['present']),
     wait=dict(type='bool', default=False),
@@ -153,6 +175,9 @@ def ensure_log_collection(module):
         raise OptionError('description', 'at most 512 characters (got %d)' % len(params['description']))
     validate_range('wait_timeout', params['wait_timeout'], (0, 86400))
     validate_range('wait_interval', params['wait_interval'], (0.1, 3600))
+    if params['only_failed'] and params['from_log_collection'] is None:
+        raise OptionError('only_failed', 'needs from_log_collection, the earlier log collection whose failed devices '
+                          'to collect from again')
     for index, device in enumerate(params['devices'] or []):
         validate_deployment_id(device['device_id'], 'devices[%d].device_id' % index)
     connection = module.connection
@@ -167,6 +192,8 @@ def devices_of(module, params):
     """(devices, a few words on where they come from): as given, or a deployment's devices in a state."""
     if params['devices'] is not None:
         return params['devices'], 'as given'
+    if params['from_log_collection'] is not None:
+        return devices_of_collection(module, params)
     source = params['from_deployment']
     state = device_state_option(source['device_state'])
     target = resolve_target(module.connection, dict(source, api_version=params['api_version']))
@@ -177,10 +204,23 @@ def devices_of(module, params):
             'devices of deployment %s in state %s' % (deployment_id, state))
 
 
+def devices_of_collection(module, params):
+    """The devices of an earlier log collection, or with only_failed those whose upload failed (its detailed
+    status): collecting again, under the new log_collection_id."""
+    earlier = validate_deployment_id(params['from_log_collection'], 'from_log_collection')
+    if earlier == params['log_collection_id']:
+        raise OptionError('log_collection_id', 'must differ from from_log_collection (%s): a log collection cannot be '
+                          'changed, collecting again needs a new id' % earlier)
+    status = module.connection.api(DiagnosticsApi, params['api_version']).log_collection_status(earlier)
+    devices = [d for d in status['device_status'] if not params['only_failed'] or d['status'] == 'Failed']
+    return ([{'device_id': d['device_id'], 'module_id': d.get('module_id')} for d in devices],
+            '%s of log collection %s' % ('devices whose upload failed' if params['only_failed'] else 'devices', earlier))
+
+
 def main():
     AduModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-              mutually_exclusive=[('devices', 'from_deployment')],
-              required_one_of=[('devices', 'from_deployment')]).run(ensure_log_collection)
+              mutually_exclusive=[('devices', 'from_deployment', 'from_log_collection')],
+              required_one_of=[('devices', 'from_deployment', 'from_log_collection')]).run(ensure_log_collection)
 
 
 if __name__ == '__main__':

@@ -115,7 +115,11 @@ options:
         holds the same content already (its C(sha256) metadata) is not uploaded again, so a rerun after an
         interrupted upload sends only what is missing. Then one read-only SAS per blob (a blob service SAS, never an
         account SAS), valid O(sas_expiry) hours, and the import as with URLs.
-      - Needs the Python library C(azure-storage-blob) on the host that runs the module.
+      - Needs the Python library C(azure-storage-blob) on the host that runs the module; without it the task fails
+        before any request, in check mode too.
+      - With O(state=absent), the same O(source) and O(storage) remove, after the update, the blobs staging put there
+        for it (those whose C(sha256) metadata is the manifest's for them; the build files need not exist), so a
+        rerun is V(ok); RV(removed_blobs) names them.
     type: dict
     version_added: 1.2.0
     suboptions:
@@ -214,12 +218,38 @@ EXAMPLES = r'''
         url: "{{ payload_sas_url }}"
     wait: false
 
+- name: Stage a build directory in Blob Storage and import it, in one task
+  adu.device_update.adu_update:
+    endpoint: https://contoso.api.adu.microsoft.com
+    instance: blue
+    source:
+      manifest_path: build/contoso.toaster.1.0.2.importmanifest.json
+      files_dir: build/
+    storage:
+      account_url: https://contosobuilds.blob.core.windows.net
+      container: adu-imports
+      credential: auto
+  register: staged
+
 - name: Delete an old version
   adu.device_update.adu_update:
     endpoint: https://contoso.api.adu.microsoft.com
     instance: blue
     update: {provider: contoso, name: toaster, version: "1.0.0"}
     state: absent
+
+- name: Delete a staged version and the blobs staging put in storage for it
+  adu.device_update.adu_update:
+    endpoint: https://contoso.api.adu.microsoft.com
+    instance: blue
+    state: absent
+    source:
+      manifest_path: build/contoso.toaster.1.0.2.importmanifest.json
+      files_dir: build/
+    storage:
+      account_url: https://contosobuilds.blob.core.windows.net
+      container: adu-imports
+      credential: auto
 '''
 
 RETURN = r'''
@@ -288,6 +318,12 @@ error:
       description: The operation's trace id, for a support request.
       type: str
       returned: always
+removed_blobs:
+  description: With O(state=absent) and O(source), the blobs removed from storage (or that would be, in check mode).
+  returned: with O(state=absent) and O(source)
+  type: list
+  elements: str
+  version_added: 1.3.0
 staged:
   description:
     - With O(source), each blob staged, the payload files first and the manifest last. Empty when the update was
@@ -358,8 +394,9 @@ def ensure_update(module):
     connection = module.connection
     service = UpdateService(connection.api(UpdatesApi, params['api_version']), module.check_mode,
                             params['wait_timeout'] if params['wait'] else None, pacer=connection.pacer)
-    if params['source'] is not None and params['state'] == 'present':
-        return connection.report_pacing(shown_urls(stage_and_import(module, service)))
+    if params['source'] is not None:
+        work = stage_and_import if params['state'] == 'present' else delete_and_unstage
+        return connection.report_pacing(shown_urls(work(module, service)))
     declaration = declared_import(params, module.warn, module.redactor)
     if params['state'] == 'absent':
         return connection.report_pacing(shown_urls(service.absent(declaration.update_id)))
@@ -373,11 +410,30 @@ def stage_and_import(module, service):
     from ansible_collections.adu.device_update.plugins.module_utils._updates import staging, storage  # pylint: disable=import-outside-toplevel
     params = module.params
     plan = staging.staging_plan(params, module.redactor, module.warn)
+    storage.blob_library()  # missing, it fails the task before any request, in check mode as in a real run
     token = storage.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
     source = storage.StagedSource(plan, storage.Stager(plan, module.redactor, token=token, timeout=params['timeout']),
                                   params['friendly_name'])
     result = service.present(source)
     result['staged'] = source.staged(module.check_mode, result['changed'])
+    return result
+
+
+def delete_and_unstage(module, service):
+    """state absent with source: delete the update, then the blobs staging put in storage for it (only those)."""
+    # Imported here, to spare every other task the start-up cost: only a staging task needs them (and azure-storage-blob).
+    from ansible_collections.adu.device_update.plugins.module_utils._updates import staging, storage  # pylint: disable=import-outside-toplevel
+    params = module.params
+    plan = staging.staging_plan(params, module.redactor, module.warn, check_files=False)
+    storage.blob_library()
+    token = storage.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
+    result = service.absent(plan.update_id)
+    removed = storage.Stager(plan, module.redactor, token=token, timeout=params['timeout']).remove(module.check_mode)
+    result['removed_blobs'] = removed
+    if removed:
+        result['changed'] = True
+        result['msg'] += '; %s %d staged blob(s) from container %s' % (
+            'would remove' if module.check_mode else 'removed', len(removed), plan.storage['container'])
     return result
 
 

@@ -13,29 +13,14 @@ from urllib.parse import quote, unquote
 
 from conftest import CLIENT_ID, CLIENT_SECRET, TENANT_ID
 from hostile import Answer, HostileServer
-from test_updates import NEW, b64sha, build, update_task
+from test_updates import NEW, build, import_started_elsewhere, play_losing_a_race, update_task
 from test_updates import import_task as import_task_of
 
 
 def test_already_exists_nested_two_levels_down_is_found(runner, emulator, tmp_path):
     """The service nests errors (innererror -> innerError): the code to act on is followed to the innermost."""
-    path, url, files = build(emulator, tmp_path)
-    catalog = emulator.store.catalog
-    catalog.nested_errors = True
-    original = catalog.get
-    calls = []
-
-    def get_then_appear(instance, update_id):
-        calls.append(1)
-        found = original(instance, update_id)
-        if len(calls) == 1:
-            catalog.add(instance, {'updateId': dict(update_id)})  # another client wins the race
-        return found if len(calls) == 1 else original(instance, update_id)
-    catalog.get = get_then_appear
-    try:
-        play = runner.play([update_task(runner, manifest_path=path, manifest_url=url, files=files)])
-    finally:
-        catalog.get = original
+    emulator.store.catalog.nested_errors = True
+    play = play_losing_a_race(runner, emulator, tmp_path)
     assert play.rc == 0, play.output
     assert play.result['changed'] is False and play.result['update']['update_id'] == NEW
     assert len(emulator.requests('update_import')) == 1
@@ -181,12 +166,7 @@ def test_a_build_file_changed_after_its_check_is_never_committed(runner, emulato
 def test_a_rerun_never_starts_a_second_import_beside_one_that_names_no_update_yet(runner, emulator, tmp_path):
     """Another host's import has not read its manifest yet (the list shows it unnamed): the rerun waits for it to
     name its update, then follows it, rather than start another."""
-    emulator.store.catalog.import_seconds = 6.0
-    path, url, files = build(emulator, tmp_path)
-    data = open(path, 'rb').read()
-    emulator.store.catalog.start_import('blue', [{'importManifest': {'url': url, 'sizeInBytes': len(data),
-                                                                     'hashes': {'sha256': b64sha(data)}},
-                                                  'files': files}])
+    path, url, files = import_started_elsewhere(emulator, tmp_path)
     play = runner.play([update_task(runner, manifest_path=path, manifest_url=url, files=files)])
     assert play.rc == 0, play.output
     assert 'under way already' in play.result['msg'] and play.result['update']['update_id'] == NEW

@@ -100,14 +100,20 @@ def test_rerun_while_running_waits_for_it(runner, emulator, tmp_path):
     assert len(emulator.requests('update_import')) == 1  # one POST in all
 
 
-def test_found_through_the_service_list_from_another_host(runner, emulator, tmp_path):
-    """An import another host started: the service's running list names it once it runs."""
-    emulator.store.catalog.import_seconds = 6.0
+def import_started_elsewhere(emulator, tmp_path, seconds=6.0):
+    """A build's import that another host started: (manifest_path, manifest_url, files) of the build."""
+    emulator.store.catalog.import_seconds = seconds
     path, url, files = build(emulator, tmp_path)
     data = open(path, 'rb').read()
     emulator.store.catalog.start_import('blue', [{'importManifest': {'url': url, 'sizeInBytes': len(data),
                                                                      'hashes': {'sha256': b64sha(data)}},
                                                   'files': files}])
+    return path, url, files
+
+
+def test_found_through_the_service_list_from_another_host(runner, emulator, tmp_path):
+    """An import another host started: the service's running list names it once it runs."""
+    path, url, files = import_started_elsewhere(emulator, tmp_path)
     time.sleep(2.2)  # past NotStarted: the operation names its update
     play = runner.play([update_task(runner, manifest_path=path, manifest_url=url, files=files)])
     assert play.rc == 0, play.output
@@ -143,8 +149,8 @@ def test_update_disagreeing_with_manifest_is_refused(runner, emulator, tmp_path)
     assert play.rc != 0 and 'must agree' in play.result['msg'] and adu_calls(emulator) == []
 
 
-def test_already_exists_race_is_ok(runner, emulator, tmp_path):
-    """Another client imported the same update between our GET and our POST: a failed operation, read back ok."""
+def play_losing_a_race(runner, emulator, tmp_path):
+    """An import whose update another client imports between our GET and our POST."""
     path, url, files = build(emulator, tmp_path)
     catalog = emulator.store.catalog
     original = catalog.get
@@ -158,9 +164,14 @@ def test_already_exists_race_is_ok(runner, emulator, tmp_path):
         return found if len(calls) == 1 else original(instance, update_id)
     catalog.get = get_then_appear
     try:
-        play = runner.play([update_task(runner, manifest_path=path, manifest_url=url, files=files)])
+        return runner.play([update_task(runner, manifest_path=path, manifest_url=url, files=files)])
     finally:
         catalog.get = original
+
+
+def test_already_exists_race_is_ok(runner, emulator, tmp_path):
+    """Another client imported the same update between our GET and our POST: a failed operation, read back ok."""
+    play = play_losing_a_race(runner, emulator, tmp_path)
     assert play.rc == 0, play.output
     assert play.result['changed'] is False and 'UpdateAlreadyExists' in play.result['msg']
     assert len(emulator.requests('update_import')) == 1

@@ -16,6 +16,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_option, validate_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import shown_value, validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._core.read_back import read_back
+from ansible_collections.adu.device_update.plugins.module_utils._deployments.bodies import deployment_view
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.plan import (
     describe_differences,
     differences,
@@ -26,7 +27,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.set
     settled,
     wait_until_settled,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._deployments.bodies import deployment_view
 
 
 def validate_start_date_time(value):

@@ -170,7 +170,14 @@ class GroupActionService:
     def _summary(self, deployment_id, state, group, subgroups, failed):
         acted = [e['device_class_id'] for e in subgroups if e['changed']]
         verb = 'would be ' + state if self.check_mode else state
-        msg = 'deployment %s: %s in %d of %d subgroup(s)' % (deployment_id, verb, len(acted), len(subgroups))
+        if acted or failed or not subgroups:
+            msg = 'deployment %s: %s in %d of %d subgroup(s)' % (deployment_id, verb, len(acted), len(subgroups))
+        elif state == 'canceled':  # a rerun: said as what it is, not as a count of nothing done
+            msg = 'deployment %s: already canceled in all %d subgroup(s)' % (deployment_id, len(subgroups))
+        else:
+            skipped = [e['msg'] for e in subgroups if e['msg'].endswith('; skipped')]
+            msg = 'deployment %s: no failed devices to retry in any of its %d subgroup(s)%s' % (
+                deployment_id, len(subgroups), ' (%s)' % '; '.join(skipped) if skipped else '')
         if acted:
             msg += ' (%s)' % ', '.join(acted)
         if failed:

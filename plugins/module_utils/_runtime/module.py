@@ -69,9 +69,17 @@ def check_not_numbers(spec, raw, prefix=''):
         if entry.get('type', 'str') == 'str' and isinstance(value, (int, float)) and not isinstance(value, bool):
             shown = '' if entry.get('no_log') else ' (YAML read %r)' % (value,)
             raise OptionError(prefix + given[0], 'must be a string, not a number%s: quote it, for example %s: "%s"'
-                              % (shown, given[0], '2026.10' if isinstance(value, float) else '42'))
+                              % (shown, given[0], example_of(value, entry)))
         if entry.get('type') == 'dict' and entry.get('options') and isinstance(value, dict):
             check_not_numbers(entry['options'], value, '%s%s.' % (prefix, given[0]))
+
+
+def example_of(number, entry):
+    """The quoted form to suggest for a number YAML read where a string belongs: the user's own value for a whole
+    number; for a decimal, whose trailing zeros YAML has already dropped, a version as people write them."""
+    if entry.get('no_log') or isinstance(number, float):
+        return '2026.10'
+    return str(number)
 
 
 def _raw_arguments():

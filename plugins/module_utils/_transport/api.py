@@ -48,7 +48,10 @@ class Api:
         except AduError as exc:
             if exc.status_code == 404:
                 # The service answers 404 alike for a wrong instance, group or deployment: name each suspect.
-                exc.message = '%s not found in %s (%s); check %s' % (missing, self.where(), exc.message,
+                where = self.where()
+                if where.startswith(missing + ' of '):
+                    where = where[len(missing) + len(' of '):]  # the group itself is missing, not something in it
+                exc.message = '%s not found in %s (%s); check %s' % (missing, where, exc.message,
                                                                      self.suspects(missing))
                 exc.args = (exc.message,)
             raise

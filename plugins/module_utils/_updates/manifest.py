@@ -52,28 +52,29 @@ def check_url(option, value, warn, redactor):
     return value
 
 
-def read_manifest(path):
-    """(bytes, parsed) of a local import manifest; OptionError naming manifest_path when it is unusable."""
-    data = read_regular_file('manifest_path', path, MANIFEST_SIZE_LIMIT)
+def read_manifest(path, option='manifest_path'):
+    """(bytes, parsed) of a local import manifest; OptionError naming option (manifest_path, or source.manifest_path
+    when staging) when it is unusable."""
+    data = read_regular_file(option, path, MANIFEST_SIZE_LIMIT)
     try:
         manifest = json.loads(data.decode('utf-8'))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise OptionError('manifest_path', '%s is not a JSON import manifest (%s)' % (path, exc))
+        raise OptionError(option, '%s is not a JSON import manifest (%s)' % (path, exc))
     if not isinstance(manifest, dict):
-        raise OptionError('manifest_path', '%s is not a JSON object, as an import manifest is' % path)
+        raise OptionError(option, '%s is not a JSON object, as an import manifest is' % path)
     return data, manifest
 
 
-def manifest_files(manifest, path):
+def manifest_files(manifest, path, option='manifest_path'):
     """The files an import manifest lists: [{filename, size, sha256}]."""
     files = manifest.get('files') or []
     if not isinstance(files, list):
-        raise OptionError('manifest_path', '%s: its files is not a list' % path)
+        raise OptionError(option, '%s: its files is not a list' % path)
     listed = []
     for item in files:
         name = item.get('filename') if isinstance(item, dict) else None
         if not isinstance(name, str) or not name:
-            raise OptionError('manifest_path', '%s: a file it lists has no filename' % path)
+            raise OptionError(option, '%s: a file it lists has no filename' % path)
         hashes = item.get('hashes') if isinstance(item.get('hashes'), dict) else {}
         listed.append({'filename': name, 'size': item.get('sizeInBytes'), 'sha256': hashes.get('sha256')})
     return listed

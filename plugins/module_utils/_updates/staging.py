@@ -48,17 +48,36 @@ def open_build_file(path):
     return open_regular_file('source.files_dir', path, follow_links=False)
 
 
+class HashedRead:
+    """One read of a build file in CHUNK-sized pieces, hashed as they are read: what is hashed is what is read."""
+
+    def __init__(self, path):
+        self.path = path
+        self.size = 0
+        self._digest = hashlib.sha256()
+
+    def chunks(self):
+        with open_build_file(self.path) as handle:
+            while True:
+                chunk = handle.read(CHUNK)
+                if not chunk:
+                    return
+                self._digest.update(chunk)
+                self.size += len(chunk)
+                yield chunk
+
+    @property
+    def sha256(self):
+        """The base64 SHA-256 of what was read (all of it once chunks() is exhausted)."""
+        return base64.b64encode(self._digest.digest()).decode('ascii')
+
+
 def file_digest(path):
     """(size, base64 SHA-256) of a build file, read in chunks."""
-    digest, size = hashlib.sha256(), 0
-    with open_build_file(path) as handle:
-        while True:
-            chunk = handle.read(CHUNK)
-            if not chunk:
-                break
-            digest.update(chunk)
-            size += len(chunk)
-    return size, base64.b64encode(digest.digest()).decode('ascii')
+    read = HashedRead(path)
+    for _chunk in read.chunks():
+        pass
+    return read.size, read.sha256
 
 
 class StagingPlan:
@@ -94,8 +113,9 @@ class StagingPlan:
                 for name, _path, size, sha in self.blobs()]
 
 
-def staging_plan(params, redactor, warn):
-    """Check the source and storage options and every file the manifest lists, before any request."""
+def staging_plan(params, redactor, warn, check_files=True):
+    """Check the source and storage options and every file the manifest lists, before any request. check_files False
+    (removing what was staged): the manifest's word for each file is taken, the build files need not be there."""
     for option in ('manifest_url', 'manifest_path', 'manifest_size', 'manifest_sha256'):
         if params.get(option) is not None:
             raise OptionError(option, 'is set by staging: with source, give source.manifest_path only')
@@ -133,7 +153,7 @@ def staging_plan(params, redactor, warn):
     if expiry is None or not SAS_EXPIRY_RANGE[0] <= expiry <= SAS_EXPIRY_RANGE[1]:
         raise OptionError('sas_expiry', 'must be %d to %d hours (got %s); the service suggests at least 4 for large '
                           'files' % (SAS_EXPIRY_RANGE + (shown_value(expiry),)))
-    data, manifest = read_manifest(source['manifest_path'])
+    data, manifest = read_manifest(source['manifest_path'], 'source.manifest_path')
     try:
         named = update_id_option(manifest.get('updateId'), 'updateId')
     except OptionError as exc:
@@ -141,7 +161,12 @@ def staging_plan(params, redactor, warn):
     if params.get('update') is not None and update_id_option(params['update']) != named:
         raise OptionError('update', 'is %s but the manifest at source.manifest_path names %s: they must agree'
                           % (describe_update(update_id_option(params['update'])), describe_update(named)))
-    files = [_checked_file(source['files_dir'], listed) for listed in manifest_files(manifest, source['manifest_path'])]
+    listed_files = manifest_files(manifest, source['manifest_path'], 'source.manifest_path')
+    if check_files:
+        files = [_checked_file(source['files_dir'], listed) for listed in listed_files]
+    else:
+        files = [{'filename': f['filename'], 'path': os.path.join(source['files_dir'], f['filename']),
+                  'size': f['size'], 'sha256': f['sha256']} for f in listed_files]
     return StagingPlan(named, source['manifest_path'], data, files, storage, expiry)
 
 

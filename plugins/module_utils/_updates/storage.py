@@ -12,11 +12,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import datetime
-import hashlib
 import os
 import re
+import socket
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -27,42 +26,43 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
     MissingLibraryError,
     OptionError,
 )
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of
+from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import refused
 from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import ImportDeclaration
 from ansible_collections.adu.device_update.plugins.module_utils._updates.staging import (
     CHUNK,
+    HashedRead,
     _check_content,
-    open_build_file,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import without_query
 
 # Blocks sent at once per file: see docs/docsite/rst/performance.rst for the measurement behind it.
 UPLOAD_CONCURRENCY = 4
+# A refused connection is a wrong endpoint or a storage that is down far more often than a blip: one connection is
+# tried first, so that the task says so at once (the storage client's retries spend over a minute on it).
+PROBE_TIMEOUT = 10.0
 
 
 def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
     """Upload a build file as a block blob from one read: each block is hashed as it is read and sent by one of
     `concurrency` threads (at most concurrency + 1 blocks in memory). The blob is committed only when what was sent
     is what the manifest states, with the hash of what was sent as its sha256 metadata."""
-    digest, size, blocks, pending = hashlib.sha256(), 0, [], []
-    with open_build_file(path) as handle, ThreadPoolExecutor(max_workers=concurrency) as pool:
-        while True:
-            chunk = handle.read(CHUNK)
-            if not chunk:
-                break
-            digest.update(chunk)
-            size += len(chunk)
+    read, blocks, pending = HashedRead(path), [], []
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for chunk in read.chunks():
             blocks.append('%08d' % len(blocks))
             pending.append(pool.submit(blob.stage_block, blocks[-1], chunk, length=len(chunk)))
             if len(pending) >= concurrency:
                 pending.pop(0).result()
         for future in pending:
             future.result()
-    sha = base64.b64encode(digest.digest()).decode('ascii')
+    size, sha = read.size, read.sha256
     _check_content(name, size, sha, listed, 'it changed after it was checked: the blob was not committed')
     blob.commit_block_list(blocks, metadata={'sha256': sha})
 
 
-def _blob_library():
+def blob_library():
+    """azure-storage-blob's client, SAS permissions and SAS maker; MissingLibraryError naming it when absent."""
     # Imported here, to spare every other task the start-up cost: azure-storage-blob, for staging only.
     try:
         from azure.storage.blob import BlobSasPermissions, BlobServiceClient, generate_blob_sas  # pylint: disable=import-outside-toplevel
@@ -114,7 +114,7 @@ class Stager:
         self._delegation_key = None
 
     def _service(self):
-        service_client, _permissions, _sas = _blob_library()
+        service_client, _permissions, _sas = blob_library()
         storage = self.plan.storage
         options = dict(max_single_put_size=CHUNK, max_block_size=CHUNK, connection_timeout=self.timeout,
                        read_timeout=max(self.timeout, 60))
@@ -130,8 +130,20 @@ class Stager:
                                                                       'account_key': storage['account_key']}, **options)
         raise OptionError('storage', 'needs connection_string, account_key or credential: auto')
 
+    def probe(self):
+        """One TCP connection to the storage endpoint, before the storage client's retries: a refused or unanswered
+        connection fails at once, naming the host and port."""
+        origin = origin_of(self._where()) if '://' in self._where() else None
+        if origin is None:
+            return
+        try:
+            socket.create_connection(origin[1:], timeout=min(self.timeout, PROBE_TIMEOUT)).close()
+        except OSError as exc:
+            raise self._failure('staging', exc, origin)
+
     def stage(self):
         """Upload what is missing; returns (manifest {url, size, sha256}, files [{filename, url}])."""
+        self.probe()
         try:
             service = self._service()
             container = service.get_container_client(self.plan.storage['container'])
@@ -148,13 +160,50 @@ class Stager:
         except AduError:
             raise
         except Exception as exc:  # pylint: disable=broad-except  # azure-core's errors and the OS's
-            raise AduError('staging in container %s of %s failed: %s: %s' % (
-                self.plan.storage['container'], self._where(), type(exc).__name__,
-                self.redactor.scrub(str(exc))[:600]))
+            raise self._failure('staging', exc)
         blobs = self.plan.blobs()
         manifest = {'url': urls[blobs[-1][0]], 'size': self.plan.manifest_size, 'sha256': self.plan.manifest_sha256}
         files = [{'filename': f['filename'], 'url': urls[name]} for f, (name, _p, _s, _h) in zip(self.plan.files, blobs)]
         return manifest, files
+
+    def remove(self, check_mode):
+        """Delete the blobs staged for this update (those whose sha256 metadata is the manifest's for them): the
+        names removed, or that would be in check mode. Blobs not staged by this collection for it stay."""
+        removed = []
+        self.probe()
+        try:
+            from azure.core.exceptions import ResourceNotFoundError  # pylint: disable=import-outside-toplevel
+            container = self._service().get_container_client(self.plan.storage['container'])
+            for name, _path, _size, sha in self.plan.blobs():
+                blob = container.get_blob_client(name)
+                try:
+                    properties = blob.get_blob_properties()
+                except ResourceNotFoundError:
+                    continue
+                if (properties.metadata or {}).get('sha256') != sha:
+                    continue
+                if not check_mode:
+                    blob.delete_blob()
+                removed.append(name)
+        except AduError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except  # azure-core's errors and the OS's
+            raise self._failure('removing the staged blobs', exc)
+        return removed
+
+    def _failure(self, what, exc, origin=None):
+        """An AduError for a storage failure, secrets masked; a connection refused or unanswered named by host and
+        port."""
+        if refused(exc) or isinstance(exc, (ConnectionRefusedError, socket.timeout)):
+            origin = origin or origin_of(self._where())
+            where = '%s port %d' % origin[1:] if origin else self._where()
+            how = 'was refused' if refused(exc) or isinstance(exc, ConnectionRefusedError) else (
+                'got no answer within %s s' % min(self.timeout, PROBE_TIMEOUT))
+            return AduError('%s in container %s of %s failed: the connection to %s %s; check storage.account_url (or '
+                            'the BlobEndpoint of storage.connection_string) and that the storage is up' % (
+                                what, self.plan.storage['container'], self._where(), where, how))
+        return AduError('%s in container %s of %s failed: %s: %s' % (
+            what, self.plan.storage['container'], self._where(), type(exc).__name__, self.redactor.scrub(str(exc))[:600]))
 
     def _where(self):
         storage = self.plan.storage
@@ -183,7 +232,7 @@ class Stager:
 
     def _sas_url(self, service, blob, name):
         """A read-only SAS for one blob: a user delegation SAS with credential auto, a service SAS otherwise."""
-        _client, permissions, generate = _blob_library()
+        _client, permissions, generate = blob_library()
         now = self.clock()
         start, expiry = now - datetime.timedelta(minutes=5), now + datetime.timedelta(hours=self.plan.sas_expiry)
         if self.token is not None:
