@@ -18,7 +18,7 @@ TEST_ENV := PATH="$(BIN):$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" ANS
 .PHONY: help venv tree tools azurite docs demo bench compat test unit e2e pytest coverage-report sanity units lint docs-lint build clean
 
 help:
-	@echo "make demo   start the emulator and Azurite: stage and import a build, roll it out, stop a rollout at its failing ring; run again to show ok"
+	@echo "make demo   start the emulator and Azurite: stage and import a build, roll it out, stop a rollout at its failing ring; two rounds, the second all ok"
 	@echo "make test   everything CI runs"
 	@echo "make bench  the benchmark of docs/performance.md"
 
