@@ -142,6 +142,7 @@ bench: venv tree azurite
 	mkdir -p $(BUILD)/bench
 	$(TEST_ENV) $(BIN)/python scripts/bench.py --json $(BUILD)/bench/results.json --plot $(BUILD)/bench/performance.png
 	$(TEST_ENV) $(BIN)/python scripts/bench_staging.py --json $(BUILD)/bench/staging.json
+	$(TEST_ENV) $(BIN)/python scripts/bench_manifest.py --json $(BUILD)/bench/manifest.json
 
 clean:
 	rm -rf $(BUILD) $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache .hypothesis .coverage*

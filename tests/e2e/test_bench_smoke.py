@@ -48,3 +48,15 @@ def test_staging_bench_runs_and_uploads_once(tmp_path):
     assert 0 < figures['first']['peak_rss_mb'] < 400
     assert '[True, True] imported update Contoso/Large/1.0.8' in proc.stdout
     assert '[] update Contoso/Large/1.0.8 is imported; nothing to do' in proc.stdout
+
+
+def test_manifest_bench_runs(tmp_path):
+    out = tmp_path / 'manifest.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_manifest.py'), '--size', '8',
+                           '--files', '2', '--json', str(out)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '7. The import manifest of a 8 MB build in 2 files' in proc.stdout
+    figures = json.loads(out.read_text())
+    assert figures['sha256sum']['rc'] == 0 and figures['module']['rc'] == 0, proc.stdout
+    assert 0 < figures['module']['peak_rss_mb'] < 400

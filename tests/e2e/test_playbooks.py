@@ -127,3 +127,18 @@ def test_triage_example_collects_the_failed_devices_logs(emulator, tmp_path):
                       '-e', 'wait_interval=0.5')
     assert len(emulator.requests('log_collection_put')) == 1 and len(emulator.requests('device_health')) == 2
     assert 'fw-2026-11-25-c61300e6-device-001' in out
+
+
+def test_build_to_rollout_example_writes_the_manifest_imports_and_rolls_out(emulator, azurite, tmp_path):
+    """The whole story of docs/docsite/rst/rollout.rst in one play: manifest, stage and import, pre-flight, rings."""
+    build_dir = tmp_path / 'out'
+    build_dir.mkdir()
+    (build_dir / 'gateway-2026.12.21.swu').write_bytes(b'Contoso Gateway firmware 2026.12.21\n' * 2000)
+    args = ('-e', 'build_dir=%s' % build_dir, '-e', 'firmware_version=2026.12.21', '-e', 'poll_interval=1',
+            '-e', 'storage_connection_string=%s' % azurite.connection_string)
+    first = run_example(emulator, tmp_path, 'build_to_rollout.yml', *args)
+    assert 'failed=0' in first and len(emulator.requests('update_import')) == 1
+    assert [e['group_id'] for e in emulator.requests('ga_create')] == ['ring-canary', 'ring-broad']
+    second = run_example(emulator, tmp_path, 'build_to_rollout.yml', *args)
+    assert 'changed=0' in second and 'failed=0' in second
+    assert len(emulator.requests('update_import')) == 1 and len(emulator.requests('ga_create')) == 2

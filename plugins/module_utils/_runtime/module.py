@@ -82,7 +82,7 @@ def example_of(number, entry):
     return str(number)
 
 
-def _raw_arguments():
+def raw_arguments():
     """The task's arguments as the controller sent them, before Ansible's type conversion; {} if unknown."""
     try:
         return basic._load_params()  # pylint: disable=protected-access
@@ -115,7 +115,7 @@ class AduModule:
         """Connect, call work(self) and exit with the result it returns; any AduError fails the task with
         its own result. The only way a task of the collection ends."""
         try:
-            check_not_numbers(self._spec, _raw_arguments())
+            check_not_numbers(self._spec, raw_arguments())
             if not HAS_REQUESTS:
                 raise MissingLibraryError('requests', REQUESTS_IMPORT_ERROR)
             self.connection = Connection(self.params, redactor=self.redactor)

@@ -1,0 +1,93 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""make bench, section 7: the import manifest of a large build (adu_update_manifest) against sha256sum.
+
+Writes a build of --size MB in --files files, then times `sha256sum` over them and one ansible-playbook run of
+adu_update_manifest writing their manifest (whose sizes and hashes it computes in one streaming read each), and
+prints both with the peak resident memory of the largest process each left behind. It measures and prints; it
+asserts nothing.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def build(directory, size_mb, files):
+    """files files of size_mb MB together, of incompressible bytes."""
+    block = os.urandom(1024 * 1024)
+    paths = []
+    for index in range(files):
+        path = os.path.join(directory, 'part-%d.bin' % index)
+        with open(path, 'wb') as handle:
+            for _block in range(max(1, size_mb // files)):
+                handle.write(block)
+        paths.append(path)
+    return paths
+
+
+def timed(command, env=None):
+    """(seconds, peak resident MB of the largest child, return code): children waited for one at a time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.time()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    seconds = time.time() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, (peak if peak > before else None), proc
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
+    parser.add_argument('--size', type=int, default=2048, help='MB of build files in all')
+    parser.add_argument('--files', type=int, default=4, help='how many files')
+    parser.add_argument('--json', help='write the figures here as JSON')
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix='adu-bench-manifest-')
+    try:
+        paths = build(work, args.size, args.files)
+        play = os.path.join(work, 'play.yml')
+        with open(play, 'w') as handle:
+            json.dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
+                'adu.device_update.adu_update_manifest': {
+                    'path': os.path.join(work, 'bench.importmanifest.json'),
+                    'update': {'provider': 'Contoso', 'name': 'Large', 'version': '1.0'},
+                    'compatibility': [{'manufacturer': 'contoso', 'model': 'large'}],
+                    'steps': [{'handler': 'microsoft/swupdate:2', 'files': paths}]}}]}], handle)
+        env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+        sums = timed(['sha256sum'] + paths)
+        module = timed(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play], env=env)
+        figures = {'size_mb': args.size, 'files': args.files,
+                   'sha256sum': {'seconds': round(sums[0], 2), 'rc': sums[2].returncode},
+                   'module': {'seconds': round(module[0], 2), 'rc': module[2].returncode,
+                              'peak_rss_mb': round((module[1] or 0) / 1024.0, 1)}}
+        print('7. The import manifest of a %d MB build in %d files' % (args.size, args.files))
+        print('%-30s %10s %14s' % ('', 'seconds', 'peak RSS (MB)'))
+        print('%-30s %10.2f %14s' % ('sha256sum of the files', sums[0], '-'))
+        print('%-30s %10.2f %14.1f' % ('adu_update_manifest (a play)', module[0], figures['module']['peak_rss_mb']))
+        print('ratio %.2f (the play includes ansible-playbook\'s own start, about a second)' % (
+            module[0] / sums[0] if sums[0] else 0))
+        if module[2].returncode:
+            print(module[2].stdout[-2000:])
+        if args.json:
+            with open(args.json, 'w') as handle:
+                json.dump(figures, handle, indent=2)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
