@@ -18,7 +18,7 @@ description:
     (O(path) is what its C(source.manifest_path) or C(manifest_path) takes).
   - Computes each file's size and base64 SHA-256 in one streaming read (bounded memory for 2 GB of files), and checks
     every rule of the schema before anything is written; a refusal names the option and the rule, with positions
-    counted from 0 (for example C(steps[1].handler: must look like vendor/name:1)).
+    counted from 0 (for example, C(steps[1].handler) with the rule C(must look like vendor/name:1)).
   - Idempotent. When the manifest at O(path) says the same thing (everything but C(createdDateTime)), nothing is
     written and the result is C(ok); otherwise the file is written atomically and the result is C(changed).
   - Runs on the host the task runs on and talks to no service, so it is not in the action group
