@@ -34,6 +34,14 @@ options:
     type: bool
     default: false
     version_added: 1.2.0
+  max_items:
+    description:
+      - With O(device_state), the most devices to list, 1 to 1000000; a listing that passes it fails, saying so,
+        rather than return part of the devices. Without it a listing may run to an instance's largest (a million
+        devices), which the collection is sized for.
+      - Narrow a listing first with O(device_state) and O(device_class_id), which the service filters.
+    type: int
+    version_added: 1.3.0
   device_state:
     description:
       - With O(deployment_id), return RV(devices), the devices of the deployment in this state; V(any) for all.
@@ -173,13 +181,15 @@ deployments:
 '''
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError, OptionError
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import validate_range
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.settling import figures
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.target_preview import device_state_option
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.targets import resolve_target
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule, TARGET_ARGSPEC
 
 ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'),
-                     include_device_health=dict(type='bool', default=False), **TARGET_ARGSPEC)
+                     include_device_health=dict(type='bool', default=False), max_items=dict(type='int'),
+                     **TARGET_ARGSPEC)
 # Health is read one device at a time: a bound on the requests one task makes for it.
 MAX_HEALTH_DEVICES = 500
 
@@ -189,6 +199,8 @@ def read_deployments(module):
     params = module.params
     target = resolve_target(module.connection, module.params)
     device_state = device_state_option(params['device_state'])
+    if params['max_items'] is not None:
+        validate_range('max_items', params['max_items'], (1, 10 ** 6))
     if params['deployment_id'] is None:
         if device_state is not None and target.group_id is not None:
             raise OptionError('device_state', 'needs deployment_id, the deployment whose devices to list')
@@ -209,7 +221,8 @@ def read_deployments(module):
                                          '(check mode sends no write), so this read returns nothing' % exc.message}
     result['msg'] = '%s: %s' % (target.describe(deployment_id), figures(result['status']))
     if device_state is not None:
-        result['devices'] = target.device_states(deployment_id, device_state, result['deployment'])
+        result['devices'] = target.device_states(deployment_id, device_state, result['deployment'],
+                                                 params['max_items'])
         shown = 'in all' if device_state == 'any' else 'in state ' + device_state
         result['msg'] += '; %d device(s) %s' % (len(result['devices']), shown)
         if params['include_device_health']:

@@ -270,3 +270,14 @@ def test_a_poll_interval_of_zero_is_refused_before_any_ring_is_created(runner, e
     play = runner.play(rollout_play(runner, [ring('canary', 'ring-canary')], adu_rollout_poll_interval=0))
     assert play.rc != 0 and 'adu_rollout_poll_interval: must be a number from 1 to 3600' in failure(play)
     assert [e for e in emulator.journal if e['method'] != 'GET'] == []
+
+
+def test_max_items_bounds_a_device_listing_with_a_message_saying_which(runner, emulator):
+    emulator.store.add_deployment('blue', {'deploymentId': 'bounded'}, {
+        'totalDevices': 120, 'devicesCompletedFailedCount': 120, 'devicesCompletedSucceededCount': 0,
+        'devicesInProgressCount': 0, 'devicesCanceledCount': 0, 'deploymentState': 'Active'})
+    args = dict(runner.connection(), deployment_id='bounded', device_state='failed', max_items=100)
+    play = runner.play([{'name': 'bounded', 'adu.device_update.adu_deployment_info': args}])
+    assert play.rc != 0 and 'more than max_items (100) items' in play.result['msg'], play.output
+    args['max_items'] = 120
+    assert len(runner.play([{'adu.device_update.adu_deployment_info': args}]).result['devices']) == 120

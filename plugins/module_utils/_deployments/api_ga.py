@@ -103,7 +103,7 @@ class GaApi(InstanceApi):
         self._call('DELETE', self._deployment_url(deployment_id, device_class_id), 'deleting ' + name, name,
                    safe_to_repeat=False, pace=DELETE)
 
-    def device_states(self, deployment_id, device_class_id, device_state=None):
+    def device_states(self, deployment_id, device_class_id, device_state=None, max_items=None):
         """The devices of one subgroup, in device_state when given (the service filters)."""
         name = describe_subgroup(deployment_id, device_class_id)
         what = 'the device states of ' + name
@@ -111,7 +111,7 @@ class GaApi(InstanceApi):
         if device_state is not None:
             url += '&filter=' + quote("deviceState eq '%s'" % device_state, safe='')
         return [normalize_device_state(item, device_class_id, 'a device of ' + name) for item in self._pages(
-            url, 'reading ' + what, name, what)]
+            url, 'reading ' + what, name, what, max_items=max_items)]
 
     def list_deployments(self):
         """Every deployment of the group, following nextLink on the same service only."""

@@ -63,9 +63,9 @@ class PreviewApi(Api):
         self._call('DELETE', self.deployment_url(deployment_id), 'deleting ' + name, name, safe_to_repeat=False,
                    pace=DELETE)
 
-    def device_states(self, deployment_id):
+    def device_states(self, deployment_id, max_items=None):
         """Every device of the deployment with its state (the seed API has no filter: callers filter)."""
         name = self.describe(deployment_id)
         what = 'the device states of ' + name
         return [normalize_device_state(item, what='a device of ' + name) for item in self._pages(
-            self.deployment_url(deployment_id) + '/devicestates', 'reading ' + what, name, what)]
+            self.deployment_url(deployment_id) + '/devicestates', 'reading ' + what, name, what, max_items=max_items)]

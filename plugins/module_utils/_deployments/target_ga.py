@@ -78,13 +78,15 @@ class GroupTarget(PreviewTarget):
             if self.device_class_id in (None, s.get('device_class_id'))]
         return result
 
-    def device_states(self, deployment_id, device_state, deployment):
-        """The devices of each subgroup the group deployment names (or of the one subgroup asked for)."""
+    def device_states(self, deployment_id, device_state, deployment, max_items=None):
+        """The devices of each subgroup the group deployment names (or of the one subgroup asked for); max_items
+        bounds them all together."""
         wanted = None if device_state == 'any' else device_state
         classes = [self.device_class_id] if self.device_class_id else deployment.get('device_class_subgroups') or []
         devices = []
         for device_class_id in classes:
-            devices.extend(self.api.device_states(deployment_id, device_class_id, wanted))
+            left = None if max_items is None else max_items - len(devices)
+            devices.extend(self.api.device_states(deployment_id, device_class_id, wanted, left))
         # The service filters; this holds it to the filter it was given.
         return in_state(devices, device_state)
 

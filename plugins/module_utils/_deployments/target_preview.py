@@ -67,9 +67,9 @@ class PreviewTarget:
         """The deployment and its status (adu_deployment_info)."""
         return {'deployment': self.api.get_deployment(deployment_id), 'status': self.status(deployment_id)}
 
-    def device_states(self, deployment_id, device_state, deployment):  # pylint: disable=unused-argument
-        # The preview API cannot filter: every device is read and the wanted state kept here.
-        return in_state(self.api.device_states(deployment_id), device_state)
+    def device_states(self, deployment_id, device_state, deployment, max_items=None):  # pylint: disable=unused-argument
+        # The preview API cannot filter: every device is read (max_items bounds them all) and the wanted state kept.
+        return in_state(self.api.device_states(deployment_id, max_items), device_state)
 
     @staticmethod
     def list_deployments():

@@ -47,7 +47,7 @@ class GroupsApi(InstanceApi):
         what = 'the device-class subgroups of group %s' % group_id
         return [normalize_subgroup(item, group_id) for item in self._pages(
             self._url(self._group_path(group_id, '/deviceClassSubgroups')), 'listing ' + what, 'group %s' % group_id,
-            what)]
+            what, pace=GROUP_READ)]
 
     def best_updates(self, group_id):
         """{device_class_id: best_update} of the subgroups that have one."""

@@ -63,11 +63,11 @@ class Api:
         """get_deployment(), or None when the service does not have it (404)."""
         return or_none(self.get_deployment, deployment_id, *args)
 
-    def _pages(self, url, describe, missing, what, pace=None):
+    def _pages(self, url, describe, missing, what, pace=None, max_items=None):
         """The items of every page, following nextLink: same scheme, host and port as the service, never a URL seen
         before. Sized for an instance's largest listing (a million devices) and bounded in memory: at most MAX_ITEMS
         items and MAX_LISTING_BYTES of answers; a page count is no bound (the service chooses its page size), but a
-        run of pages without items is."""
+        run of pages without items is. max_items: the task's own bound, when it gives one."""
         items, seen, received, empty_run = [], set(), 0, 0
         while url:
             seen.add(url)
@@ -76,6 +76,9 @@ class Api:
             items.extend(page_values)
             received += response.size
             empty_run = 0 if page_values else empty_run + 1
+            if max_items is not None and len(items) > max_items:
+                raise AduError('%s: more than max_items (%d) items; narrow the listing with a filter (device_state, '
+                               'device_class_id) or raise max_items' % (describe, max_items))
             if len(items) > MAX_ITEMS or received > MAX_LISTING_BYTES:
                 raise AduError('%s: the service sent more than %d items or %d MiB in %d pages; stopped rather than fill '
                                'the memory of the controller: narrow the listing with a filter (device_state, group, '
