@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import re
 from urllib.parse import quote, unquote
@@ -281,3 +282,27 @@ def test_max_items_bounds_a_device_listing_with_a_message_saying_which(runner, e
     assert play.rc != 0 and 'more than max_items (100) items' in play.result['msg'], play.output
     args['max_items'] = 120
     assert len(runner.play([{'adu.device_update.adu_deployment_info': args}]).result['devices']) == 120
+
+
+def test_a_paced_read_sent_again_after_a_5xx_takes_a_new_slot(runner, emulator, tmp_path):
+    """1.2.0 sent a group read again after a 503 in the slot it had: 20 forks then met the service's 429."""
+    answers = []
+
+    def flaky_groups(request):
+        if request['path'] == MGMT + 'groups/fleet':
+            answers.append(request)
+            if len(answers) < 3:
+                return Answer(503, {'error': {'code': 'ServiceUnavailable', 'message': 'try again'}})
+            return Answer(200, {'groupId': 'fleet', 'groupType': 'IoTHubTag', 'deviceCount': 2,
+                                'createdDateTime': '2026-11-01T00:00:00Z', 'deployments': []})
+        return Answer(200, {'value': []})
+    server = HostileServer(emulator.ssl_context, flaky_groups).start()
+    try:
+        args = dict(runner.connection(), endpoint=server.url, group_id='fleet', include=['subgroups'], retries=3)
+        play = runner.play([{'name': 'group', 'adu.device_update.adu_group_info': args}])
+    finally:
+        server.stop()
+    assert play.rc == 0 and len(answers) == 3, play.output
+    pacing = json.loads((tmp_path / 'cache' / 'adu.device_update' / 'writes.json').read_text())
+    slots = sorted(len(v) for v in pacing.values() if isinstance(v, list))
+    assert slots[-1] >= 3, pacing  # one slot per read sent: the first, and each of the two sent again
