@@ -135,7 +135,7 @@ def test_build_to_rollout_example_writes_the_manifest_imports_and_rolls_out(emul
     build_dir.mkdir()
     (build_dir / 'gateway-2026.12.21.swu').write_bytes(b'Contoso Gateway firmware 2026.12.21\n' * 2000)
     args = ('-e', 'build_dir=%s' % build_dir, '-e', 'firmware_version=2026.12.21', '-e', 'poll_interval=1',
-            '-e', 'storage_connection_string=%s' % azurite.connection_string)
+            '-e', 'storage_connection_string=%s' % azurite.connection_string, '-e', 'storage_container=to-rollout')
     first = run_example(emulator, tmp_path, 'build_to_rollout.yml', *args)
     assert 'failed=0' in first and len(emulator.requests('update_import')) == 1
     assert [e['group_id'] for e in emulator.requests('ga_create')] == ['ring-canary', 'ring-broad']
