@@ -10,6 +10,8 @@ __metaclass__ = type
 import json
 from urllib.parse import quote, unquote
 
+from .paging import issue_token, read_token
+
 GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
 ROUTES = ('ga_list', 'ga_subgroups', 'ga_subgroup', 'ga_subgroup_deployments',
           'ga_get_deployment', 'ga_group_status', 'ga_get_subgroup', 'ga_subgroup_status', 'ga_cancel',
@@ -51,11 +53,11 @@ class GaRoutes:
             if items is None:
                 return None
             page_size = self.emulator.page_size
-            start = int(query.get('skip', ['0'])[0])
+            start = read_token(query.get('skip', [''])[0])
             page = {'value': items[start:start + page_size]}
             if start + page_size < len(items):
-                page['nextLink'] = '/deviceUpdate/%s/management/groups/%s/deployments?api-version=%s&skip=%d' % (
-                    p['instance'], p['group_id'], query['api-version'][0], start + page_size)
+                page['nextLink'] = '/deviceUpdate/%s/management/groups/%s/deployments?api-version=%s&skip=%s' % (
+                    p['instance'], p['group_id'], query['api-version'][0], issue_token(start + page_size))
             return page
         return self._ga_call(params, query, entry, fault, read)
 

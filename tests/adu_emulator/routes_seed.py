@@ -10,6 +10,8 @@ __metaclass__ = type
 import json
 from urllib.parse import unquote
 
+from .paging import issue_token, read_token
+
 ROUTES = ('list_deployments', 'get_deployment', 'get_status', 'cancel', 'retry', 'create', 'delete', 'device_states')
 # Which per-instance limit each route counts against: the documented limits are per operation
 # (ProcessSubgroupDeployment for cancel and retry, CreateOrUpdateDeployment, DeleteDeployment).
@@ -127,11 +129,11 @@ class SeedRoutes:
         """One page of items; nextLink is relative, with $skipToken, as the service sends it."""
         if items is None:
             return None
-        start = int(query.get('$skipToken', ['0'])[0] or 0)
+        start = read_token(query.get('$skipToken', [''])[0])
         size = self.emulator.page_size
         page = {'value': items[start:start + size]}
         if start + size < len(items):
-            page['nextLink'] = '%s$skipToken=%d' % (link_prefix, start + size)
+            page['nextLink'] = '%s$skipToken=%s' % (link_prefix, issue_token(start + size))
         return page
 
 

@@ -25,7 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from . import routes_aad, routes_ga, routes_groups, routes_seed, routes_updates
+from .paging import BadContinuationToken
 from .store import Store, recorded_body
+
 
 ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + routes_updates.ROUTES + routes_groups.ROUTES + ('control', 'unknown')
 GA_API_VERSIONS = routes_ga.GA_API_VERSIONS
@@ -365,8 +367,11 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
                                               headers)
                 return
             handler = getattr(self, '_route_' + route)
-            entry['status'] = handler(params, body, query, entry,
-                                      fault if fault is not None and fault.after_apply else None)
+            try:
+                entry['status'] = handler(params, body, query, entry,
+                                          fault if fault is not None and fault.after_apply else None)
+            except BadContinuationToken:
+                entry['status'] = self._error(400, 'BadRequest', 'The continuation token is not valid.')
         finally:
             self._journal(entry['status'])
 

@@ -207,6 +207,16 @@ def test_device_states_follow_the_status_with_relative_next_links(emulator):
     assert set(devices[0]) == {'deviceId', 'deviceState', 'retryCount', 'movedOnToNewDeployment'}
 
 
+@pytest.mark.parametrize('token', ['[{"token":"+RID:~q0pXAJ2xZ1sBAAAAAAAAAA==#RT:1#TRC:2#ISV:2","range":{"min":"",'
+                                   '"max":"FF"}}]', '2', 'not-a-token'])
+def test_a_continuation_token_the_emulator_did_not_issue_is_a_400_not_a_dropped_connection(emulator, token):
+    resp = get(emulator, BASE + 'rollout-2026-11-failing/devicestates', headers=AUTH, params={'$skipToken': token})
+    assert resp.status_code == 400 and resp.json()['error']['code'] == 'BadRequest'
+    ga = get(emulator, '/deviceUpdate/blue/management/groups/dpokluda-test/deployments', headers=AUTH,
+             params={'api-version': '2022-10-01', 'skip': token})
+    assert ga.status_code == 400 and ga.json()['error']['message'] == 'The continuation token is not valid.'
+
+
 def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_204(emulator):
     ga = '/deviceUpdate/blue/management/groups/fleet-eu/deployments/'
     spec = {'deploymentId': 'one', 'startDateTime': '2026-11-25T08:00:00Z', 'groupId': 'fleet-eu',
