@@ -125,9 +125,6 @@ class InstanceApi(Api):
         from ansible_collections.adu.device_update.plugins.module_utils._core import api_versions  # pylint: disable=import-outside-toplevel
         self.api_version = api_versions.api_version(api_version)
 
-    def suspects(self, missing):
-        return ('the id, and that the instance is %s (a wrong instance is answered 404 as well)' % self.instance)
-
     def _url(self, path, query=''):
         return '%s/deviceUpdate/%s/%s%s?api-version=%s%s' % (
             self.base_url, path_segment(self.instance), self.ROOT, path, self.api_version, query)

@@ -194,11 +194,11 @@ def _checked_file(files_dir, listed):
     if not os.path.lexists(path):
         raise OptionError('source.files_dir', 'the manifest lists %s, which is not in %s' % (name, files_dir))
     size, sha = file_digest(path)
-    _check_content(name, size, sha, listed, 'nothing was uploaded')
+    check_content(name, size, sha, listed, 'nothing was uploaded')
     return {'filename': name, 'path': path, 'size': size, 'sha256': sha}
 
 
-def _check_content(name, size, sha, listed, consequence):
+def check_content(name, size, sha, listed, consequence):
     if listed.get('size') is not None and size != listed['size']:
         raise OptionError('source.files_dir', '%s is %d bytes but the manifest states %s; %s'
                           % (name, size, listed['size'], consequence))

@@ -32,7 +32,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._updates.manifes
 from ansible_collections.adu.device_update.plugins.module_utils._updates.staging import (
     CHUNK,
     HashedRead,
-    _check_content,
+    check_content,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import without_query
 
@@ -57,7 +57,7 @@ def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
         for future in pending:
             future.result()
     size, sha = read.size, read.sha256
-    _check_content(name, size, sha, listed, 'it changed after it was checked: the blob was not committed')
+    check_content(name, size, sha, listed, 'it changed after it was checked: the blob was not committed')
     blob.commit_block_list(blocks, metadata={'sha256': sha})
 
 

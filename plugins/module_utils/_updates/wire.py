@@ -15,11 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import WireError
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
-from ansible_collections.adu.device_update.plugins.module_utils._core.wire import (
-    UPDATE_ID_KEYS,
-    snake_dict,
-    update_id_of,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import UPDATE_ID_KEYS
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import snake_body, update_id_of
 
 OPERATION_STATES = ('NotStarted', 'Running', 'Succeeded', 'Failed')
 ENDED = ('Succeeded', 'Failed')
@@ -39,9 +36,7 @@ def _about_update(body, update_id, what, write=False):
 
 def normalize_update(raw, update_id=None, what='an update'):
     """The Update object in snake_case (unknown fields passed through), checked to be about update_id."""
-    if not isinstance(raw, dict) or not raw:
-        raise WireError('the service sent %s that is empty or not a JSON object' % what)
-    body = snake_dict(raw)
+    body = snake_body(raw, what)
     _about_update(body, update_id, what)
     body['update_id'] = update_id_of(body.get('update_id'))
     return body
@@ -73,9 +68,7 @@ def shown_urls(value, depth=0):
 def normalize_operation(raw, operation_id=None, update_id=None, what='an update operation'):
     """An operation in snake_case: operation_id, status, update, resource_location, error, trace_id, ...;
     checked to be the operation asked for and, when the service names its update, about update_id."""
-    if not isinstance(raw, dict) or not raw:
-        raise WireError('the service sent %s that is empty or not a JSON object' % what)
-    body = snake_dict(raw)
+    body = snake_body(raw, what)
     if operation_id is not None and body.get('operation_id') != operation_id:
         raise WireError('the service answered a request about operation %s with %s about %s; not trusting it'
                         % (operation_id, what, shown(repr(body.get('operation_id')), 80)))
@@ -136,6 +129,4 @@ def import_body(manifest, files, friendly_name=None):
 
 
 def normalize_file(raw, what='an update file'):
-    if not isinstance(raw, dict) or not raw:
-        raise WireError('the service sent %s that is empty or not a JSON object' % what)
-    return snake_dict(raw)
+    return snake_body(raw, what)
