@@ -406,14 +406,11 @@ def ensure_update(module):
 def stage_and_import(module, service):
     """source given: check the build's files, then import from storage; the files are uploaded (what storage lacks)
     only when an import is to be sent."""
-    # Imported here, to spare every other task the start-up cost: only a staging task needs them (and azure-storage-blob).
-    from ansible_collections.adu.device_update.plugins.module_utils._updates import staging, storage  # pylint: disable=import-outside-toplevel
+    # Imported here, to spare every other task the start-up cost: only a staging task needs it (and azure-storage-blob).
+    from ansible_collections.adu.device_update.plugins.module_utils._updates import storage  # pylint: disable=import-outside-toplevel
     params = module.params
-    plan = staging.staging_plan(params, module.redactor, module.warn)
-    storage.blob_library()  # missing, it fails the task before any request, in check mode as in a real run
-    token = storage.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
-    source = storage.StagedSource(plan, storage.Stager(plan, module.redactor, token=token, timeout=params['timeout']),
-                                  params['friendly_name'])
+    stager = storage.stager_for(params, module.connection, module.redactor, module.warn)
+    source = storage.StagedSource(stager.plan, stager, params['friendly_name'])
     result = service.present(source)
     result['staged'] = source.staged(module.check_mode, result['changed'])
     return result
@@ -421,19 +418,16 @@ def stage_and_import(module, service):
 
 def delete_and_unstage(module, service):
     """state absent with source: delete the update, then the blobs staging put in storage for it (only those)."""
-    # Imported here, to spare every other task the start-up cost: only a staging task needs them (and azure-storage-blob).
-    from ansible_collections.adu.device_update.plugins.module_utils._updates import staging, storage  # pylint: disable=import-outside-toplevel
-    params = module.params
-    plan = staging.staging_plan(params, module.redactor, module.warn, check_files=False)
-    storage.blob_library()
-    token = storage.storage_token(module.connection) if plan.storage.get('credential') == 'auto' else None
-    result = service.absent(plan.update_id)
-    removed = storage.Stager(plan, module.redactor, token=token, timeout=params['timeout']).remove(module.check_mode)
+    # Imported here, to spare every other task the start-up cost: only a staging task needs it (and azure-storage-blob).
+    from ansible_collections.adu.device_update.plugins.module_utils._updates import storage  # pylint: disable=import-outside-toplevel
+    stager = storage.stager_for(module.params, module.connection, module.redactor, module.warn, check_files=False)
+    result = service.absent(stager.plan.update_id)
+    removed = stager.remove(module.check_mode)
     result['removed_blobs'] = removed
     if removed:
         result['changed'] = True
         result['msg'] += '; %s %d staged blob(s) from container %s' % (
-            'would remove' if module.check_mode else 'removed', len(removed), plan.storage['container'])
+            'would remove' if module.check_mode else 'removed', len(removed), stager.plan.storage['container'])
     return result
 
 

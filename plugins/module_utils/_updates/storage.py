@@ -33,6 +33,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._updates.staging
     CHUNK,
     HashedRead,
     check_content,
+    staging_plan,
 )
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import without_query
 
@@ -98,6 +99,15 @@ def storage_token(connection):
                           'certificate, workload_identity, managed_identity or cli): an access_token is for the '
                           'Device Update service only; give connection_string or account_key instead')
     return StorageToken(scoped, connection.http)
+
+
+def stager_for(params, connection, redactor, warn, check_files=True):
+    """The Stager of a task's source and storage options, everything checked before any request: the options and
+    files (staging_plan), azure-storage-blob being there (check mode too), the credential with credential: auto."""
+    plan = staging_plan(params, redactor, warn, check_files=check_files)
+    blob_library()
+    token = storage_token(connection) if plan.storage.get('credential') == 'auto' else None
+    return Stager(plan, redactor, token=token, timeout=params['timeout'])
 
 
 class Stager:
