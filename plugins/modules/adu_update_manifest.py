@@ -187,6 +187,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
+from ansible_collections.adu.device_update.plugins.module_utils._core.options import read_regular_file
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import check_not_numbers, raw_arguments
 from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest_v5 import compose, same_declaration
 
@@ -208,13 +209,14 @@ MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 
 
 def existing(path):
-    """The manifest at path as JSON, or None (absent, not JSON, or not a manifest-sized regular file)."""
+    """The JSON at path, or None when there is none (absent, or not JSON: it is written over). What is not a regular
+    file of a manifest's size (a directory, a FIFO) is refused, naming path."""
+    if not os.path.lexists(path):
+        return None
+    data = read_regular_file('path', path, MAX_MANIFEST_BYTES)  # an OptionError (a ValueError) passes up
     try:
-        if not os.path.isfile(path) or os.path.getsize(path) > MAX_MANIFEST_BYTES:
-            return None
-        with open(path, 'rb') as handle:
-            return json.loads(handle.read().decode('utf-8'))
-    except (OSError, ValueError):
+        return json.loads(data.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError):
         return None
 
 

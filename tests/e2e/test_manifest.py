@@ -162,3 +162,12 @@ def test_every_rule_is_refused_naming_the_option_before_anything_is_written(runn
     play = runner.play([manifest_task(path, **given)])
     assert play.rc != 0 and play.result['msg'].startswith(expected), play.result['msg']
     assert not path.exists()
+
+
+def test_a_path_that_is_no_regular_file_is_refused_naming_it(runner, tmp_path):
+    _path, _payload = a_build(tmp_path)
+    taken = tmp_path / 'a-directory.json'
+    taken.mkdir()
+    play = runner.play([manifest_task(taken)])
+    assert play.rc != 0 and play.result['msg'].startswith('path: '), play.result['msg']
+    assert 'regular file' in play.result['msg']
