@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import shown_value
@@ -90,4 +92,27 @@ def update_option(value, option):
             raise OptionError('%s.%s' % (option, key), 'must be a string, not %s: quote it in YAML'
                               % type(value[key]).__name__)
         validate_deployment_id(value[key], '%s.%s' % (option, key))
+    return dict((k, value[k]) for k in UPDATE_ID_KEYS)
+
+
+# The import manifest schema's rules (API-FACTS 6): what a manifest written by the collection may name.
+_MANIFEST_ID_PART = re.compile(r'[A-Za-z0-9.-]{1,64}')
+_MANIFEST_VERSION = re.compile(r'[0-9]+(?:\.[0-9]+){1,3}')
+MAX_VERSION_PART = 2147483647
+
+
+def manifest_update_id(value, option):
+    """An update id as the import manifest schema has it, stricter than the service's paths: provider and name of
+    1-64 letters, digits, . and -; a version of 2 to 4 numbers of at most 2147483647."""
+    if not isinstance(value, dict) or sorted(k for k in value if value[k] is not None) != sorted(UPDATE_ID_KEYS):
+        raise OptionError(option, 'must be a dict of provider, name and version (got %s)' % shown_value(value, 120))
+    for part in ('provider', 'name'):
+        if not isinstance(value[part], str) or not _MANIFEST_ID_PART.fullmatch(value[part]):
+            raise OptionError('%s.%s' % (option, part), 'must be 1 to 64 letters, digits, . and - (got %s)'
+                              % shown_value(value[part]))
+    version = value['version']
+    if not isinstance(version, str) or not _MANIFEST_VERSION.fullmatch(version) or any(
+            int(n) > MAX_VERSION_PART for n in version.split('.')):
+        raise OptionError('%s.version' % option, 'must be 2 to 4 numbers joined by dots, each at most %d, such as '
+                          '"1.0" or "2026.12.3" (got %s)' % (MAX_VERSION_PART, shown_value(version)))
     return dict((k, value[k]) for k in UPDATE_ID_KEYS)

@@ -15,14 +15,11 @@ import os
 import re
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import OptionError
-from ansible_collections.adu.device_update.plugins.module_utils._core.ids import UPDATE_ID_KEYS
+from ansible_collections.adu.device_update.plugins.module_utils._core.ids import manifest_update_id
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import open_regular_file, shown_value
 
 MANIFEST_VERSION = '5.0'
-_ID_PART = re.compile(r'[A-Za-z0-9.-]{1,64}')
-_VERSION = re.compile(r'[0-9]+(?:\.[0-9]+){1,3}')
 _HANDLER = re.compile(r'[A-Za-z0-9._-]+/[A-Za-z0-9._-]+:[0-9]+')
-MAX_VERSION_PART = 2147483647
 MAX_FILE_SIZE = 2147483648
 MAX_TOTAL_SIZE = 2 * 1024 ** 3
 READ_CHUNK = 1024 * 1024
@@ -46,23 +43,6 @@ def _count(option, items, bounds, what):
         raise OptionError(option, 'must be a list of %d to %d %s (got %s)' % (
             bounds[0], bounds[1], what, len(items) if isinstance(items, list) else shown_value(items)))
     return items
-
-
-def update_id(value, option):
-    """An update id as the schema has it: provider and name of 1-64 letters, digits, . and -; a version of 2 to 4
-    numbers of at most 2147483647."""
-    if not isinstance(value, dict) or sorted(k for k in value if value[k] is not None) != sorted(UPDATE_ID_KEYS):
-        raise OptionError(option, 'must be a dict of provider, name and version (got %s)' % shown_value(value, 120))
-    for part in ('provider', 'name'):
-        if not isinstance(value[part], str) or not _ID_PART.fullmatch(value[part]):
-            raise OptionError('%s.%s' % (option, part), 'must be 1 to 64 letters, digits, . and - (got %s)'
-                              % shown_value(value[part]))
-    version = value['version']
-    if not isinstance(version, str) or not _VERSION.fullmatch(version) or any(
-            int(n) > MAX_VERSION_PART for n in version.split('.')):
-        raise OptionError('%s.version' % option, 'must be 2 to 4 numbers joined by dots, each at most %d, such as '
-                          '"1.0" or "2026.12.3" (got %s)' % (MAX_VERSION_PART, shown_value(version)))
-    return dict((k, value[k]) for k in UPDATE_ID_KEYS)
 
 
 def compatibility(sets):
@@ -196,7 +176,7 @@ def steps(given, files):
             if extra:
                 raise OptionError('%s.%s' % (option, extra[0]), 'is for an inline step; a reference step names '
                                   'another update with update only')
-            item['updateId'] = update_id(step.get('update'), '%s.update' % option)
+            item['updateId'] = manifest_update_id(step.get('update'), '%s.update' % option)
         else:
             if step.get('update') is not None:
                 raise OptionError('%s.update' % option, 'is for a reference step (type: reference)')
@@ -219,7 +199,7 @@ def steps(given, files):
 def compose(params, created):
     """The manifest a task declares, every rule checked; created: its createdDateTime. (manifest, files listed)."""
     files = FileSet()
-    manifest = {'updateId': update_id(params.get('update'), 'update')}
+    manifest = {'updateId': manifest_update_id(params.get('update'), 'update')}
     if params.get('description') is not None:
         manifest['description'] = _text('description', params['description'], 1, 512)
     manifest['isDeployable'] = bool(params.get('is_deployable', True))
