@@ -77,7 +77,8 @@ coverage-report: venv
 	  $$(find $(COVERAGE_DIR) -type f ! -name combined)
 	$(BIN)/coverage report --rcfile="$(CURDIR)/tests/coverage.rc" --data-file=$(COVERAGE_DIR)/combined --fail-under=90
 
-# The oldest supported ansible-core, end to end: the same tests against the same emulator.
+# The oldest supported ansible-core, end to end: the same tests against the same emulator. Its version is printed
+# through sed, which reads all of it: head would close the pipe while ansible still writes (SIGPIPE, and pipefail).
 COMPAT_VENV := .venv-compat
 $(COMPAT_VENV)/.installed: requirements.txt tests/requirements-compat.txt
 	$(PYTHON) -m venv $(COMPAT_VENV)
@@ -89,7 +90,7 @@ compat: $(COMPAT_VENV)/.installed tree
 	PATH="$(CURDIR)/$(COMPAT_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" \
 	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" $(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 \
 	  tests/e2e/test_adu_deployment.py tests/e2e/test_auth.py tests/e2e/test_ga.py tests/e2e/test_hostile_input.py
-	$(COMPAT_VENV)/bin/ansible --version | head -1
+	$(COMPAT_VENV)/bin/ansible --version | sed -n 1p
 
 # CI machines may lack shellcheck, which ansible-test sanity runs on scripts/, and Java 17, which
 # ansible-rulebook's rules engine needs for the Event-Driven Ansible tests.
