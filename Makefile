@@ -96,7 +96,7 @@ compat: $(COMPAT_VENV)/.installed tree
 # ansible-rulebook's rules engine needs for the Event-Driven Ansible tests.
 tools:
 	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null; }
-	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { apt-get update -qq && \
+	@java -version 2>&1 | grep -E 'version "(1[7-9]|[2-9][0-9])' >/dev/null || { apt-get update -qq && \
 	  apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 sanity: venv tools
