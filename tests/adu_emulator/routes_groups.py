@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from .store import _settle
 
 ROUTES = ('groups_list', 'group_get', 'group_best_updates', 'group_compliance', 'subgroup_best_updates',
-          'subgroup_compliance', 'instance_compliance', 'device_classes', 'log_collection_put', 'log_collection_get',
+          'subgroup_compliance', 'instance_compliance', 'log_collection_put', 'log_collection_get',
           'log_collection_status', 'device_health')
 THROTTLE_KINDS = {'groups_list': 'group', 'group_get': 'group', 'group_best_updates': 'best_updates',
                   'subgroup_best_updates': 'best_updates', 'group_compliance': 'compliance',
@@ -38,8 +38,6 @@ def match(method, segments):
         return 'groups_list', params
     if rest == ['updateCompliance'] and method == 'GET':
         return 'instance_compliance', params
-    if rest[0] == 'deviceClasses' and method == 'GET' and len(rest) == 1:
-        return 'device_classes', params
     if rest[0] == 'groups' and len(rest) >= 2:
         params['group_id'] = unquote(rest[1])
         if len(rest) == 2 and method == 'GET':
@@ -84,7 +82,8 @@ class GroupRoutes:
         with store.lock:
             known = set(store.instances.get(instance, {}).get('groups', {}))
             known |= set(g for g, spec in store.device_groups.items() if (spec or {}).get('device_classes'))
-            return sorted(known)
+            deleted = (store.instances.get(instance, {}).get('fleet') or {}).get('deleted_groups', ())
+            return sorted(known - set(deleted))
 
     def _best(self, instance, family):
         """The newest update of a family (provider, name) in the instance, or None."""
@@ -198,15 +197,6 @@ class GroupRoutes:
             for group_id in self._group_ids(p['instance']):
                 compliances.extend(c for _s, c, _b in self._subgroup_figures(p['instance'], group_id) or [])
             return self._sum(compliances)
-        return self._management_call(params, query, entry, fault, read)
-
-    def _route_device_classes(self, params, body, query, entry, fault):
-        def read(p):
-            classes = set()
-            for group_id in self._group_ids(p['instance']):
-                classes.update(s['deviceClassId'] for s, _c, _b in self._subgroup_figures(p['instance'], group_id))
-            return self._ga_page([{'deviceClassId': dc, 'friendlyName': dc[:8]} for dc in sorted(classes)], query,
-                                 '/deviceUpdate/%s/management/deviceClasses' % p['instance'])
         return self._management_call(params, query, entry, fault, read)
 
     # Log collections: devices finish after emulator.log_seconds; about one in four fails

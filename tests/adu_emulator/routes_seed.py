@@ -61,14 +61,18 @@ class SeedRoutes:
         if result is None:
             return self._not_found()
         if isinstance(result, dict) and '_status' in result:
-            return self._error(result['_status'], 'BadRequest', result['message'])
-        status, body = (204, b'') if result is True else (200, result)
+            return self._error(result['_status'], result.get('_code', 'BadRequest'), result['message'])
+        status, body, headers = (204, b'', None) if result is True else (200, result, None)
         if isinstance(result, dict) and result.get('_created'):  # a PUT that created: 201, as recorded
             status, body = 201, dict((k, v) for k, v in result.items() if k != '_created')
+        if isinstance(result, dict) and result.get('_accepted'):  # a long-running operation started: 202, no body
+            status, body, headers = 202, b'', {'Operation-Location': result['_accepted']}
+        if isinstance(result, dict) and '_headers' in result:
+            body, headers = dict((k, v) for k, v in result.items() if k != '_headers'), result['_headers']
         if fault is not None:
             entry['fault'] = fault.kind
-            return self._apply_fault(fault) or self._send(status, body)
-        return self._send(status, body)
+            return self._apply_fault(fault) or self._send(status, body, headers=headers)
+        return self._send(status, body, headers=headers)
 
     def _deployment_call(self, params, entry, fault, read):
         if not self._authorized(entry):

@@ -24,12 +24,13 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import routes_aad, routes_ga, routes_groups, routes_seed, routes_updates
+from . import routes_aad, routes_devices, routes_ga, routes_groups, routes_seed, routes_updates
 from .paging import BadContinuationToken
 from .store import Store, recorded_body
 
 
-ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + routes_updates.ROUTES + routes_groups.ROUTES + ('control', 'unknown')
+ROUTES = routes_aad.ROUTES + routes_seed.ROUTES + routes_ga.ROUTES + routes_updates.ROUTES + routes_groups.ROUTES + \
+    routes_devices.ROUTES + ('control', 'unknown')
 GA_API_VERSIONS = routes_ga.GA_API_VERSIONS
 # Which per-instance limit each route counts against.
 THROTTLE_KINDS = dict(routes_seed.THROTTLE_KINDS, **routes_ga.THROTTLE_KINDS)
@@ -88,6 +89,7 @@ class Emulator:
         self.running_refused = 0
         self.log_collections = {}  # (instance, id) -> collection (routes_groups)
         self.log_seconds = 2.0
+        self.device_import_seconds = 1.0  # until an import of devices succeeds (routes_devices)
         self.httpd = _Server((host, port), _Handler, self)
         self.thread = None
         self.limits = {}
@@ -162,6 +164,7 @@ class Emulator:
             self.blobs = {}
             self.log_collections = {}
             self.log_seconds = 2.0
+            self.device_import_seconds = 1.0
             self.page_size = 50
             self.running_seen = self.running_refused = 0
             self.faults = []
@@ -226,7 +229,7 @@ _TRACEPARENT = re.compile(r'00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}')
 
 
 class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes, routes_updates.UpdateRoutes,
-               routes_groups.GroupRoutes,
+               routes_groups.GroupRoutes, routes_devices.DeviceRoutes,
                BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'adu-emulator'
@@ -333,6 +336,9 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
     def do_DELETE(self):  # pylint: disable=invalid-name
         self._dispatch('DELETE')
 
+    def do_PATCH(self):  # pylint: disable=invalid-name
+        self._dispatch('PATCH')
+
     def _dispatch(self, method):
         self._trace_id = None  # a kept-alive connection's next request has its own
         parts = urlsplit(self.path)
@@ -410,5 +416,5 @@ def _route(method, segments, query):
     if segments and segments[0] == '_emulator':
         return 'control', {}
     return routes_aad.match(method, segments) or routes_seed.match(method, segments, query) or \
-        routes_groups.match(method, segments) or routes_ga.match(method, segments) or \
+        routes_devices.match(method, segments) or routes_groups.match(method, segments) or routes_ga.match(method, segments) or \
         routes_updates.match(method, segments) or ('unknown', {})

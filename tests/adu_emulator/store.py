@@ -73,6 +73,8 @@ class Store:
             self.settle_seconds = seed.get('settle_seconds')
             # Device groups new deployments target: their status counts (seed API) or device classes (GA).
             self.device_groups = seed.get('device_groups', {})
+            # Device classes' properties by id: friendlyName and compatProperties (fleet.py).
+            self.device_classes = seed.get('device_classes', {})
             self.ga_default_download_security = None
             # Imported updates and their operations (updates.py).
             self.catalog = Catalog(seed.get('updates', {}), getattr(self, 'ca_path', None))
@@ -192,9 +194,13 @@ class Store:
             classes.extend(c for c in entry['subgroups'] if c not in classes)
         return classes
 
-    def ga_subgroups(self, instance, group_id):
-        """The device-class subgroups of a group as the service lists them (None when the group is unknown)."""
+    def ga_subgroups(self, instance, group_id, include_deleted=False):
+        """The device-class subgroups of a group as the service lists them (None when the group is unknown or was
+        deleted). include_deleted: also those of deleted groups and subgroups, whose devices remain."""
         with self.lock:
+            fleet = self.instances.get(instance, {}).get('fleet') or {}
+            if not include_deleted and group_id in fleet.get('deleted_groups', ()):
+                return None
             group = self.instances.get(instance, {}).get('groups', {}).get(group_id)
             if group is None and (self.device_groups.get(group_id) or {}).get('device_classes'):
                 group = {}  # a group with devices and no deployment yet
@@ -202,6 +208,8 @@ class Store:
                 return None
             subgroups = []
             for device_class_id in self._classes(group_id, group):
+                if not include_deleted and (group_id, device_class_id) in fleet.get('deleted_subgroups', ()):
+                    continue
                 deployments = [e for e in group.values() if device_class_id in e['subgroups']]
                 latest = deployments[-1] if deployments else None
                 spec = (self.device_groups.get(group_id) or {}).get('device_classes', {}).get(device_class_id)
@@ -326,7 +334,7 @@ class Store:
             if sub is None:
                 return None
             _settle(sub)
-            return _devices('%s-%s' % (deployment_id, device_class_id[:8]), sub,
+            return _devices('%s-%s' % (group_id, device_class_id[:8]), sub,
                             sub['deployment'].get('isRetried'))
 
     # Azure AD side

@@ -24,7 +24,7 @@ def test_demo_acts_then_reports_ok_on_the_second_run():
     assert recaps == [('3', '0'), ('4', '0'), ('3', '0'), ('0', '0'), ('0', '0'), ('0', '0')], proc.stdout
     assert '[ERROR]' not in proc.stdout + proc.stderr
     assert 'imported update Contoso/Gateway/2026.12.3' in proc.stdout
-    assert 'fw-2026-11-25-c61300e6-device-001' in proc.stdout  # the failed devices were listed
+    assert 'fleet-eu-c61300e6-device-001' in proc.stdout  # the failed devices were listed, by their device ids
     assert 'deployment fw-2026-11-25: retried in 1 of 2 subgroup(s)' in proc.stdout
     assert proc.stdout.count('staged rollout fw-2026-11-25 stopped at ring pilot') >= 2
     last = proc.stdout.strip().splitlines()[-1]

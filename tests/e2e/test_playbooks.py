@@ -126,7 +126,7 @@ def test_triage_example_collects_the_failed_devices_logs(emulator, tmp_path):
     out = run_example(emulator, tmp_path, 'triage.yml', '-e', 'group=fleet-eu', '-e', 'deployment=fw-2026-11-25',
                       '-e', 'wait_interval=0.5')
     assert len(emulator.requests('log_collection_put')) == 1 and len(emulator.requests('device_health')) == 2
-    assert 'fw-2026-11-25-c61300e6-device-001' in out
+    assert 'fleet-eu-c61300e6-device-001' in out
 
 
 def test_build_to_rollout_example_writes_the_manifest_imports_and_rolls_out(emulator, azurite, tmp_path):

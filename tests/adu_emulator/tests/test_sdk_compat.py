@@ -12,13 +12,14 @@ import time
 
 import pytest
 from azure.core.credentials import AccessToken
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.iot.deviceupdate import DeviceUpdateClient
 
 
 GROUP, DEPLOYMENT = 'dpokluda-test', 'test0809083849'
 DC = '0919e3ae422a2bfa8c84ff905813e60351e456d1'
+DC_GATEWAY = 'c61300e6b3da62926c23d92519ea3f2e73116e71'
 FAKE_HOST = 'adu-emulator.test'
 
 
@@ -145,3 +146,68 @@ def test_groups_best_updates_and_compliance(client, emulator):
     assert client.device_management.get_update_compliance()['totalDeviceCount'] >= 9
     routes = [e['route'] for e in emulator.journal]
     assert routes == ['groups_list', 'group_get', 'group_best_updates', 'group_compliance', 'instance_compliance']
+
+
+def test_devices_and_their_modules(client, emulator):
+    emulator.page_size = 7  # the SDK follows nextLink across pages of the device listing
+    emulator.store.device_classes[DC_GATEWAY] = {'friendlyName': 'Gateways', 'moduleIds': ['adu-agent'],
+                                                 'compatProperties': {'manufacturer': 'contoso', 'model': 'gateway'}}
+    devices = list(client.device_management.list_devices())
+    plain = [d for d in devices if 'moduleId' not in d]
+    assert len(devices) > len(plain) > 7 and all(d['deviceClassId'] for d in devices)
+    # the fleet agrees with the groups: as many devices of a group as its subgroups count
+    canary = list(client.device_management.list_devices(filter="groupId eq 'canary'"))
+    assert len([d for d in canary if 'moduleId' not in d]) == client.device_management.get_group('canary')['deviceCount']
+    group = next(d['groupId'] for d in plain if d.get('deploymentStatus') == 'Failed')
+    failed = list(client.device_management.list_devices(filter="groupId eq '%s' and deploymentStatus eq 'Failed'"
+                                                         % group))
+    assert len([d for d in failed if 'moduleId' not in d]) == len(
+        [d for d in plain if d['groupId'] == group and d.get('deploymentStatus') == 'Failed'])
+    assert all(d['deploymentStatus'] == 'Failed' and d['groupId'] == group for d in failed)
+    one = client.device_management.get_device(plain[0]['deviceId'])
+    assert one == plain[0]
+    module = client.device_management.get_device_module(plain[0]['deviceId'], 'adu-agent') \
+        if plain[0]['deviceClassId'] == DC_GATEWAY else None
+    assert module is None or module['moduleId'] == 'adu-agent'
+    with pytest.raises(ResourceNotFoundError):
+        client.device_management.get_device('no-such-device')
+    with pytest.raises(HttpResponseError) as refused:
+        list(client.device_management.list_devices(filter="model eq 'x'"))
+    assert refused.value.status_code == 400
+
+
+def test_device_classes_rename_installable_and_delete(client, emulator):
+    classes = list(client.device_management.list_device_classes())
+    assert {c['deviceClassId'] for c in classes} >= {DC_GATEWAY}
+    assert all(c['deviceClassProperties']['compatProperties'] for c in classes)
+    renamed = client.device_management.update_device_class(DC_GATEWAY, {'friendlyName': 'Contoso gateways'})
+    assert renamed['friendlyName'] == 'Contoso gateways'
+    assert client.device_management.get_device_class(DC_GATEWAY)['friendlyName'] == 'Contoso gateways'
+    updates = list(client.device_management.list_installable_updates_for_device_class(DC_GATEWAY))
+    assert {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'} in [u['updateId'] for u in updates]
+    with pytest.raises(HttpResponseError) as in_use:  # its subgroups still reference it
+        client.device_management.delete_device_class(DC_GATEWAY)
+    assert in_use.value.status_code == 409
+
+
+def test_delete_subgroup_and_group(client, emulator):
+    subgroups = list(client.device_management.list_device_class_subgroups_for_group('fleet-eu'))
+    for subgroup in subgroups:
+        client.device_management.delete_device_class_subgroup('fleet-eu', subgroup['deviceClassId'])
+    assert list(client.device_management.list_device_class_subgroups_for_group('fleet-eu')) == []
+    client.device_management.delete_group('fleet-eu')
+    with pytest.raises(ResourceNotFoundError):
+        client.device_management.get_group('fleet-eu')
+    assert [r['status'] for r in emulator.requests('group_delete')] == [204]
+
+
+def test_import_devices_as_a_long_running_operation(client, emulator):
+    emulator.device_import_seconds = 0.5
+    poller = client.device_management.begin_import_devices('All', polling_interval=0.2)
+    poller.result(timeout=30)
+    assert poller.status().lower() == 'succeeded'
+    started = emulator.requests('device_import')[0]
+    operation = client.device_management.get_operation_status(started['operation_id'])
+    assert operation['status'] == 'Succeeded' and operation['etag']
+    listed = list(client.device_management.list_operation_statuses())
+    assert [o['operationId'] for o in listed] == [started['operation_id']]
