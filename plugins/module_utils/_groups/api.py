@@ -11,7 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.adu.device_update.plugins.module_utils._core.errors import WireError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
+from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
 from ansible_collections.adu.device_update.plugins.module_utils._groups.wire import (
     normalize_best_update,
     normalize_compliance,
@@ -48,6 +50,16 @@ class GroupsApi(InstanceApi):
         return [normalize_subgroup(item, group_id) for item in self._pages(
             self._url(self._group_path(group_id, '/deviceClassSubgroups')), 'listing ' + what, 'group %s' % group_id,
             what, pace=GROUP_READ)]
+
+    def subgroup(self, group_id, device_class_id):
+        name = 'subgroup %s of group %s' % (device_class_id, group_id)
+        subgroup = normalize_subgroup(self._call('GET', self._url(self._group_path(
+            group_id, '/deviceClassSubgroups/%s' % path_segment(device_class_id))), 'reading ' + name, name,
+            pace=GROUP_READ), group_id, what=name)
+        if subgroup['device_class_id'] != device_class_id:
+            raise WireError('the service answered a request about %s with one about device class %s; not trusting it'
+                            % (name, shown(subgroup['device_class_id'], 80)))
+        return subgroup
 
     def best_updates(self, group_id):
         """{device_class_id: best_update} of the subgroups that have one."""

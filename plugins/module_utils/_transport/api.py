@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of, path_segment
@@ -64,25 +64,30 @@ class Api:
         return or_none(self.get_deployment, deployment_id, *args)
 
     def _pages(self, url, describe, missing, what, pace=None, max_items=None):
-        """The items of every page, following nextLink: same scheme, host and port as the service, never a URL seen
-        before. Sized for an instance's largest listing (a million devices) and bounded in memory: at most MAX_ITEMS
-        items and MAX_LISTING_BYTES of answers; a page count is no bound (the service chooses its page size), but a
-        run of pages without items is. max_items: the task's own bound, when it gives one."""
-        items, seen, received, empty_run = [], set(), 0, 0
+        """The items of every page, as a list (see _item_pages)."""
+        return [item for page in self._item_pages(url, describe, missing, what, pace, max_items) for item in page]
+
+    def _item_pages(self, url, describe, missing, what, pace=None, max_items=None):
+        """The items of each page as it comes, following nextLink: same scheme, host and port as the service, never
+        a URL seen before. Sized for an instance's largest listing (a million devices) and bounded in memory: at
+        most MAX_ITEMS items and MAX_LISTING_BYTES of answers; a page count is no bound (the service chooses its
+        page size), but a run of pages without items is. max_items: the task's own bound, when it gives one."""
+        count, seen, received, empty_run = 0, set(), 0, 0
         while url:
             seen.add(url)
             response = self._response('GET', url, describe, missing, pace=pace)
             page_values, next_link = page_items(response.body, what)
-            items.extend(page_values)
+            count += len(page_values)
             received += response.size
             empty_run = 0 if page_values else empty_run + 1
-            if max_items is not None and len(items) > max_items:
+            if max_items is not None and count > max_items:
                 raise AduError('%s: more than max_items (%d) items; narrow the listing with a filter (device_state, '
                                'device_class_id) or raise max_items' % (describe, max_items))
-            if len(items) > MAX_ITEMS or received > MAX_LISTING_BYTES:
+            if count > MAX_ITEMS or received > MAX_LISTING_BYTES:
                 raise AduError('%s: the service sent more than %d items or %d MiB in %d pages; stopped rather than fill '
                                'the memory of the controller: narrow the listing with a filter (device_state, group, '
                                'device class)' % (describe, MAX_ITEMS, MAX_LISTING_BYTES // (1024 * 1024), len(seen)))
+            yield page_values
             if next_link is None:
                 break
             url = follow_link(self.base_url, next_link, describe)
@@ -90,7 +95,6 @@ class Api:
                 raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
                                % (describe, 'a nextLink already followed' if url in seen else
                                   '%d pages without items in a row' % empty_run, len(seen)))
-        return items
 
 
 def or_none(read, *args):
@@ -113,6 +117,16 @@ def follow_link(base_url, link, describe, what='a nextLink'):
     return url
 
 
+class Operation:
+    """A followed long-running operation: its URL on the service, its id, and its last state."""
+
+    def __init__(self, url, operation_id, body=None, retry_after=None):
+        self.url = url
+        self.operation_id = operation_id
+        self.body = body
+        self.retry_after = retry_after
+
+
 class InstanceApi(Api):
     """The base of the GA API's routes of one instance: /deviceUpdate/{instance}/<ROOT>..., ?api-version=..., with
     the api-version checked against the table when the object is made, before any request."""
@@ -128,3 +142,18 @@ class InstanceApi(Api):
     def _url(self, path, query=''):
         return '%s/deviceUpdate/%s/%s%s?api-version=%s%s' % (
             self.base_url, path_segment(self.instance), self.ROOT, path, self.api_version, query)
+
+    def _operation_of(self, response, describe):
+        """The Operation a long-running call's answer names in its Operation-Location."""
+        location = response.headers.get('Operation-Location')
+        if not location:
+            raise AduError('%s: the service answered %d without an Operation-Location to follow'
+                           % (describe, response.status_code), status_code=response.status_code, action_unknown=True)
+        return self.operation_at(location, describe)
+
+    def operation_at(self, location, describe):
+        """The Operation of a location the service sent: relative ones resolved against the endpoint, other
+        origins refused (they never get the token)."""
+        url = follow_link(self.base_url, location, describe, 'an Operation-Location')
+        operation_id = unquote(urlsplit(url).path.rstrip('/').rpartition('/')[2])
+        return Operation(url, operation_id)

@@ -12,11 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote, urlsplit, unquote
+from urllib.parse import quote
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, follow_link, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, or_none
 from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import OPERATIONS_LIST, UPDATE_API
 from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import parse_retry_after
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
@@ -29,16 +29,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._updates.wire im
 
 # The one filter the operations list documents.
 RUNNING_FILTER = "status eq 'NotStarted' or status eq 'Running'"
-
-
-class Operation:
-    """A followed long-running operation: its URL on the service, its id, and its last state."""
-
-    def __init__(self, url, operation_id, body=None, retry_after=None):
-        self.url = url
-        self.operation_id = operation_id
-        self.body = body
-        self.retry_after = retry_after
 
 
 class UpdatesApi(InstanceApi):
@@ -76,20 +66,6 @@ class UpdatesApi(InstanceApi):
         response = self._response('DELETE', self._url(self._update_path(update_id)), 'deleting ' + name, name,
                                   safe_to_repeat=False, pace=UPDATE_API)
         return self._operation_of(response, 'deleting ' + name)
-
-    def _operation_of(self, response, describe):
-        location = response.headers.get('Operation-Location')
-        if not location:
-            raise AduError('%s: the service answered %d without an Operation-Location to follow'
-                           % (describe, response.status_code), status_code=response.status_code, action_unknown=True)
-        return self.operation_at(location, describe)
-
-    def operation_at(self, location, describe):
-        """The Operation of a location the service sent: relative ones resolved against the endpoint, other
-        origins refused (they never get the token)."""
-        url = follow_link(self.base_url, location, describe, 'an Operation-Location')
-        operation_id = unquote(urlsplit(url).path.rstrip('/').rpartition('/')[2])
-        return Operation(url, operation_id)
 
     def read_operation(self, operation, update_id=None):
         """GET the operation; its body and the Retry-After the service asks polls to keep."""
