@@ -69,11 +69,11 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/adu_devices
 cache_timeout: 600
 
-# canary.adu_devices.yml: the canary ring only
-plugin: adu.device_update.adu_devices
-account: contoso
-instance: blue
-filter: "groupId eq 'ring-canary'"
+# canary.adu_devices.yml, the canary ring only, in a file of its own:
+# plugin: adu.device_update.adu_devices
+# account: contoso
+# instance: blue
+# filter: "groupId eq 'ring-canary'"
 '''
 
 import re

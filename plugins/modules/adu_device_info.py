@@ -17,7 +17,7 @@ description:
     (O(installable_updates)).
   - Answers which devices run which update, which are not on the latest, why a device has no best update (its device
     class and the updates compatible with it).
-  - For the fleet as Ansible hosts, see the inventory plugin M(adu.device_update.adu_devices#inventory).
+  - For the fleet as Ansible hosts, see the inventory plugin P(adu.device_update.adu_devices#inventory).
   - A device or device class that does not exist fails the task, naming it.
 author:
   - ADU collection maintainers (@adu-device-update)

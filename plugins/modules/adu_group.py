@@ -93,8 +93,9 @@ def ensure_absent(module):
         validate_deployment_id(device_class_id, 'device_class_id')
     connection = module.connection
     groups = connection.api(GroupsApi, params['api_version'])
-    what = 'group %s' % group_id if device_class_id is None else 'subgroup %s of group %s' % (device_class_id,
-                                                                                             group_id)
+    what = 'group %s' % group_id
+    if device_class_id is not None:
+        what = 'subgroup %s of group %s' % (device_class_id, group_id)
     before = or_none(groups.group, group_id) if device_class_id is None else \
         or_none(groups.subgroup, group_id, device_class_id)
     if before is None:

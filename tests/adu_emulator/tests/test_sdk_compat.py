@@ -159,8 +159,8 @@ def test_devices_and_their_modules(client, emulator):
     canary = list(client.device_management.list_devices(filter="groupId eq 'canary'"))
     assert len([d for d in canary if 'moduleId' not in d]) == client.device_management.get_group('canary')['deviceCount']
     group = next(d['groupId'] for d in plain if d.get('deploymentStatus') == 'Failed')
-    failed = list(client.device_management.list_devices(filter="groupId eq '%s' and deploymentStatus eq 'Failed'"
-                                                         % group))
+    wanted = "groupId eq '%s' and deploymentStatus eq 'Failed'" % group
+    failed = list(client.device_management.list_devices(filter=wanted))
     assert len([d for d in failed if 'moduleId' not in d]) == len(
         [d for d in plain if d['groupId'] == group and d.get('deploymentStatus') == 'Failed'])
     assert all(d['deploymentStatus'] == 'Failed' and d['groupId'] == group for d in failed)
