@@ -144,6 +144,7 @@ bench: venv tree azurite
 	$(TEST_ENV) $(BIN)/python scripts/bench.py --json $(BUILD)/bench/results.json --plot $(BUILD)/bench/performance.png
 	$(TEST_ENV) $(BIN)/python scripts/bench_staging.py --json $(BUILD)/bench/staging.json
 	$(TEST_ENV) $(BIN)/python scripts/bench_manifest.py --json $(BUILD)/bench/manifest.json
+	$(TEST_ENV) $(BIN)/python scripts/bench_inventory.py --json $(BUILD)/bench/inventory.json
 
 clean:
 	rm -rf $(BUILD) $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache .hypothesis .coverage*

@@ -118,6 +118,15 @@ def hosts_of(devices, classes, include_modules):
         yield name, host_vars
 
 
+def untrusted(value):
+    """What the service sends is data, never a template to render (ids and names come from devices): ansible-core
+    2.19 trusts no inventory plugin's value by default; before it, they are marked unsafe."""
+    return value if _TRUSTED_BY_DEFAULT_KNOWN else wrap_var(value)
+
+
+_TRUSTED_BY_DEFAULT_KNOWN = hasattr(BaseInventoryPlugin, 'trusted_by_default')
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     """Devices of an instance as hosts."""
 
@@ -131,21 +140,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         cache_key = self.get_cache_key(path)
-        use_cache = self.get_option('cache') and cache
-        hosts = None
-        if use_cache:
+        if self.get_option('cache') and cache:
             try:
-                hosts = self._cache[cache_key]
+                self._populate(self._cache[cache_key])
+                return
             except KeyError:
-                hosts = None
-        if hosts is None:
-            hosts = self._read_hosts()
-            if self.get_option('cache'):
-                self._cache[cache_key] = hosts
-        self._populate(hosts)
+                pass
+        # Hosts are added page by page; only a cache needs them all at once.
+        kept = [] if self.get_option('cache') else None
+        for hosts in self._host_pages():
+            self._populate(hosts)
+            if kept is not None:
+                kept.extend(hosts)
+        if kept is not None:
+            self._cache[cache_key] = kept
 
-    def _read_hosts(self):
-        """[[host name, host vars]] of the devices the service lists, read page by page."""
+    def _host_pages(self):
+        """[[host name, host vars]] of each page of devices the service lists."""
         args = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         args['api_version'] = self.get_option('api_version')
         redactor = Redactor(args.get(name) for name in SECRET_OPTIONS)
@@ -156,12 +167,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning(warning)
             api = connection.api(DevicesApi, args['api_version'])
             classes = dict((c['device_class_id'], c['compat_properties']) for c in api.device_classes())
-            hosts = []
+            count = 0
             for page in api.device_pages(self.get_option('filter')):
-                hosts.extend([name, host_vars] for name, host_vars in hosts_of(
-                    page, classes, self.get_option('include_modules')))
-                self.display.vvv('adu_devices: %d hosts read from instance %s' % (len(hosts), connection.instance))
-            return hosts
+                hosts = [[name, host_vars] for name, host_vars in hosts_of(page, classes,
+                                                                         self.get_option('include_modules'))]
+                count += len(hosts)
+                self.display.vvv('adu_devices: %d hosts read from instance %s' % (count, connection.instance))
+                yield hosts
         except AduError as exc:
             raise AnsibleParserError('adu_devices: %s' % redactor.scrub(exc.message))
 
@@ -170,8 +182,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for name, host_vars in hosts:
             self.inventory.add_host(name)
             for key, value in host_vars.items():
-                # What the service sends is data, never a template to render (ids and names come from devices).
-                self.inventory.set_variable(name, key, wrap_var(value))
+                self.inventory.set_variable(name, key, untrusted(value))
             for prefix, key in (('adu_group_', 'adu_group_id'), ('adu_class_', 'adu_device_class_id')):
                 if host_vars.get(key):
                     group = self.inventory.add_group(group_name(prefix, host_vars[key]))

@@ -208,3 +208,27 @@ def test_device_import_is_followed_to_its_end(runner, emulator):
     followed = runner.play([{'adu.device_update.adu_device_import': dict(conn)}]).result
     assert not followed['changed'] and followed['operation']['status'] == 'Succeeded'
     assert len(emulator.requests('device_import')) == 2
+
+
+def test_fleet_report_example(emulator, tmp_path):
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'docs',
+                            'examples')
+    with open(os.path.join(examples, 'fleet.adu_devices.yml')) as handle:
+        config = yaml.safe_load(handle)
+    del config['account']
+    source = inventory_file(tmp_path, emulator, **config)
+    emulator.store.device_classes[SENSOR] = {'compatProperties': {'manufacturer': 'contoso', 'model': 'sensor'}}
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith('AZURE_'))
+    env.update(AZURE_TENANT_ID=TENANT_ID, AZURE_CLIENT_ID=CLIENT_ID, AZURE_CLIENT_SECRET=CLIENT_SECRET,
+               AZURE_AUTHORITY_HOST=emulator.url, XDG_CACHE_HOME=str(tmp_path), ANSIBLE_LOCALHOST_WARNING='false',
+               ANSIBLE_NOCOLOR='1')
+    proc = subprocess.run(['ansible-playbook', '-i', os.path.join(examples, 'inventory.ini'), '-i', source,
+                           os.path.join(examples, 'fleet_report.yml'), '-e', 'adu_endpoint=%s' % emulator.url,
+                           '-e', 'adu_ca_path=%s' % emulator.ca_path, '-e',
+                           '{"update": {"provider": "Contoso", "name": "Gateway", "version": "2026.11.25"}}'],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'device(s) are behind' in proc.stdout and '"none: ' in proc.stdout
+    # the sensors' class matches no update of the catalog: named, the gateways' is not
+    assert '%s cannot install Gateway 2026.11.25' % SENSOR in proc.stdout
+    assert '%s cannot install' % GATEWAY not in proc.stdout
