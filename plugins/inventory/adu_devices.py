@@ -167,10 +167,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning(warning)
             api = connection.api(DevicesApi, args['api_version'])
             classes = dict((c['device_class_id'], c['compat_properties']) for c in api.device_classes())
-            count = 0
+            count, include_modules = 0, self.get_option('include_modules')
             for page in api.device_pages(self.get_option('filter')):
-                hosts = [[name, host_vars] for name, host_vars in hosts_of(page, classes,
-                                                                         self.get_option('include_modules'))]
+                hosts = [[name, host_vars] for name, host_vars in hosts_of(page, classes, include_modules)]
                 count += len(hosts)
                 self.display.vvv('adu_devices: %d hosts read from instance %s' % (count, connection.instance))
                 yield hosts
