@@ -15,7 +15,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_ga_deployment_id
 from ansible_collections.adu.device_update.plugins.module_utils._rollout import gate
 
-RING_DEFAULTS = {'max_failed_percentage': 5, 'min_succeeded_percentage': 95, 'timeout': 3600, 'soak': 0}
+RING_DEFAULTS = {'max_failed_percentage': 5, 'min_succeeded_percentage': 95, 'timeout': 3600, 'soak': 0,
+                 'abort_failed_percentage': None, 'min_completed_devices': 10, 'retry_failed': 0}
 # Seconds between two status reads of a ring: at least one (the waits divide by it), at most an hour.
 POLL_INTERVAL_RANGE = (1, 3600)
 
@@ -43,9 +44,12 @@ def rollout_rings(rings, rollout_name, poll_interval=30):
             raise AnsibleFilterError('%s (the deployment id %s)' % (exc, ring['deployment_id']))
         for key, kind, bounds in (('max_failed_percentage', float, (0, 100)),
                                   ('min_succeeded_percentage', float, (0, 100)),
-                                  ('timeout', int, (1, 7 * 86400)), ('soak', int, (0, 7 * 86400))):
-            ring[key] = _number('adu_rollout_rings[%d].%s' % (index, key), ring[key], kind, bounds,
-                                rings[index].get(key))
+                                  ('timeout', int, (1, 7 * 86400)), ('soak', int, (0, 7 * 86400)),
+                                  ('abort_failed_percentage', float, (0, 100)),
+                                  ('min_completed_devices', int, (1, 10 ** 7)), ('retry_failed', int, (0, 5))):
+            if ring[key] is not None:
+                ring[key] = _number('adu_rollout_rings[%d].%s' % (index, key), ring[key], kind, bounds,
+                                    rings[index].get(key))
         planned.append(ring)
     return planned
 
@@ -54,6 +58,8 @@ def _number(option, value, kind, bounds, given=None):
     """value as kind within bounds, from numbers as survey answers and -e give them (strings included)."""
     try:
         number = kind(value)
+        if kind is int and isinstance(value, float) and value != number:
+            number = None  # 2.5 retries is no number of retries
     except (TypeError, ValueError, OverflowError):
         number = None
     if number is None or math.isnan(number) or not bounds[0] <= number <= bounds[1]:
@@ -90,6 +96,10 @@ def ring_verdict(info, ring):
         reason = 'its deployment is inactive (another deployment to the group replaced it)'
     elif inconsistency is None and gate.above(failed, total, ring['max_failed_percentage']):
         reason = 'failed devices passed %g%%' % ring['max_failed_percentage']
+    elif inconsistency is None and _aborted(succeeded + failed, failed, ring):
+        reason = ('early stop: %d of the %d devices that completed failed, more than %g%% of them (at least %d '
+                  'completed)' % (failed, succeeded + failed, ring['abort_failed_percentage'],
+                                  ring.get('min_completed_devices') or 1))
     if reason is not None:
         verdict = 'failed'
     elif inconsistency is None and gate.reaches(succeeded, total, ring['min_succeeded_percentage']):
@@ -99,6 +109,31 @@ def ring_verdict(info, ring):
         # are no evidence: a ring still so at its timeout fails, saying why (see timed_out).
         verdict = 'in_progress'
     return dict(figures, verdict=verdict, reason=reason, inconsistency=inconsistency)
+
+
+def _aborted(completed, failed, ring):
+    """The ring's abort criteria, as AWS IoT Jobs' (a share of the completed devices, once enough completed)."""
+    abort = ring.get('abort_failed_percentage')
+    return abort is not None and completed >= (ring.get('min_completed_devices') or 1) and \
+        gate.above(failed, completed, abort)
+
+
+def ring_retry(verdict, ring, retries):
+    """Whether a failed ring's failed devices are retried before it is judged failed: only when its gate tripped on
+    failed devices (not when canceled, replaced or timed out) and retry_failed allows one more."""
+    return (verdict.get('verdict') == 'failed' and bool(verdict.get('failed_count')) and
+            int(retries or 0) < int(ring.get('retry_failed') or 0) and
+            (verdict.get('reason') or '').startswith(('failed devices passed', 'early stop')))
+
+
+def ring_after_retry(verdict, failed_before):
+    """A verdict read after the ring's failed devices were retried: failed on the same failed devices as before the
+    retry, with none in progress, is the status before the service took the retry in, so still in progress."""
+    if failed_before is None or verdict.get('verdict') != 'failed' or verdict.get('in_progress_count') or \
+            not (verdict.get('reason') or '').startswith(('failed devices passed', 'early stop')) or \
+            int(verdict.get('failed_count') or 0) < int(failed_before):
+        return verdict
+    return dict(verdict, verdict='in_progress', reason=None)
 
 
 def timed_out(verdict, timeout):
@@ -129,8 +164,32 @@ def ring_record(verdict, ring, seconds=0):
     record = {'name': ring['name'], 'group_id': ring['group_id'], 'deployment_id': ring['deployment_id'],
               'verdict': verdict['verdict'], 'reason': verdict.get('reason')}
     record.update((key, verdict.get(key)) for key in FIGURES)
+    done = [verdict.get(key) for key in ('succeeded_count', 'failed_count')]
+    record['completed_count'] = None if None in done else sum(done)
+    record['retries'] = int(verdict.get('retries') or 0)
     record['seconds'] = round(float(seconds or 0), 1)
     return record
+
+
+def rollout_incompatible(group_reads, class_reads, update):
+    """'ring R (group G): device class C' for each device class of a ring's group that cannot install the update.
+    group_reads: adu_group_info's results looped over the rings (item: the ring; groups[0].subgroups);
+    class_reads: adu_device_info's results looped over device class ids (device_class.installable_updates)."""
+    wanted = dict((key, update.get(key)) for key in ('provider', 'name', 'version'))
+    installable = {}
+    for read in class_reads or []:
+        device_class = read.get('device_class') or {}
+        installable[device_class.get('device_class_id')] = [
+            u.get('update_id') for u in device_class.get('installable_updates') or []]
+    refused = []
+    for read in group_reads or []:
+        ring = read.get('item') or {}
+        for group in read.get('groups') or []:
+            for subgroup in group.get('subgroups') or []:
+                if wanted not in installable.get(subgroup.get('device_class_id'), []):
+                    refused.append('ring %s (group %s): device class %s' % (
+                        ring.get('name'), group.get('group_id'), subgroup.get('device_class_id')))
+    return refused
 
 
 def rollout_story(rings, results):
@@ -156,4 +215,5 @@ class FilterModule:
     def filters(self):
         return {'rollout_rings': rollout_rings, 'ring_verdict': ring_verdict, 'ring_figures': ring_figures,
                 'rollout_story': rollout_story, 'ring_timed_out': timed_out, 'ring_record': ring_record,
-                'rollout_stop': rollout_stop}
+                'rollout_stop': rollout_stop, 'rollout_incompatible': rollout_incompatible, 'ring_retry': ring_retry,
+                'ring_after_retry': ring_after_retry}
