@@ -116,8 +116,10 @@ def test_a_ring_without_a_verdict_fails_at_its_timeout(runner, emulator):
                        verbosity=1)
     assert play.rc != 0
     assert 'no verdict within 4 s' in failure(play)
-    # At -v, a line per poll, with the figures the service reported.
-    assert play.output.count('FAILED - RETRYING') >= 2 and '10 targeted' in play.output
+    # At -v, a line per poll, with the figures the service reported (issue 34: a result line, not a retries line).
+    assert play.output.count('"msg": "ring pilot: 10 targeted, ') >= 2
+    assert 'ring pilot: 10 targeted, 7 succeeded (70.0%), 3 failed (30.0%), 0 in progress' in play.output
+    assert 'FAILED - RETRYING' not in play.output
     assert story(play)['rings'][0]['verdict'] == 'failed'
 
 
@@ -128,9 +130,10 @@ def test_check_mode_reads_only_and_prints_the_plan(runner, emulator):
     rings = [ring('canary', 'ring-canary'), ring('pilot', 'ring-pilot'), ring('broad', 'ring-broad')]
     play = runner.play(rollout_play(runner, rings), check=True)
     assert play.rc == 0, play.output
-    assert [r['verdict'] for r in story(play)['rings']] == ['passed', 'not_started', 'not_started']
+    # issue 34: a ring check mode would create says so in its own words
+    assert [r['verdict'] for r in story(play)['rings']] == ['passed', 'would_create', 'would_create']
     assert writes(emulator) == []
-    assert 'canary: passed' in play.output and 'pilot: not_started' in play.output
+    assert 'canary: passed' in play.output and 'pilot: would_create' in play.output
 
 
 def test_a_bad_variable_is_refused_before_any_request(runner, emulator):
@@ -165,3 +168,125 @@ def test_a_ring_that_targets_no_device_fails_at_its_timeout_saying_so(runner, em
     play = runner.play(rollout_play(runner, [ring('empty', 'ring-empty', timeout=3), ring('broad', 'ring-broad')]))
     assert play.rc != 0 and 'no device is targeted after 3 s' in failure(play)
     assert [r['verdict'] for r in story(play)['rings']] == ['failed', 'not_started']
+
+
+def test_an_update_a_ring_cannot_install_is_refused_before_any_write(runner, emulator):
+    thermostat = 'a' * 40
+    emulator.store.device_groups['thermostats'] = {'device_classes': {thermostat: {'totalDevices': 3}}}
+    emulator.store.device_classes[thermostat] = {'compatProperties': {'manufacturer': 'fabrikam',
+                                                                      'model': 'thermostat'}}
+    play = runner.play(rollout_play(runner, [ring('canary', 'ring-canary'), ring('thermo', 'thermostats')]))
+    assert play.rc != 0
+    assert 'cannot be installed by ring thermo (group thermostats): device class %s' % thermostat in failure(play)
+    assert 'ring canary' not in failure(play)  # the gateways can install it
+    assert writes(emulator) == [] and emulator.requests('ga_create') == []
+    assert [r['verdict'] for r in story(play)['rings']] == ['not_started', 'not_started']
+    assert [r['completed_count'] for r in story(play)['rings']] == [None, None]
+    # the check can be turned off: then the ring is created as before
+    unchecked = runner.play(rollout_play(runner, [ring('canary', 'ring-canary')],
+                                         adu_rollout_check_compatibility=False))
+    assert unchecked.rc == 0 and emulator.requests('installable_updates') != [] and len(
+        emulator.requests('ga_create')) == 1
+    assert story(unchecked)['rings'][0]['completed_count'] == story(unchecked)['rings'][0]['succeeded_count'] + \
+        story(unchecked)['rings'][0]['failed_count']
+    assert story(unchecked)['rings'][0]['retries'] == 0
+
+
+GATEWAY = 'c61300e6b3da62926c23d92519ea3f2e73116e71'
+
+
+def playing(emulator, group, total, steps):
+    """A group of the gateway class whose rollout plays the steps [(after seconds, {counts})] by itself."""
+    emulator.store.device_groups[group] = {'device_classes': {GATEWAY: {
+        'totalDevices': total, 'devicesInProgressCount': total,
+        'timeline': [{'after_seconds': after, 'status': counts} for after, counts in steps]}}}
+
+
+def test_early_stop_waits_for_enough_completed_devices_then_stops_long_before_the_gate(runner, emulator):
+    playing(emulator, 'ring-abort', 100, [
+        (1, {'devicesInProgressCount': 97, 'devicesCompletedSucceededCount': 2, 'devicesCompletedFailedCount': 1}),
+        (4, {'devicesInProgressCount': 90, 'devicesCompletedSucceededCount': 7, 'devicesCompletedFailedCount': 3})])
+    play = runner.play(rollout_play(runner, [ring('abort', 'ring-abort', abort_failed_percentage=20,
+                                                  min_completed_devices=10, max_failed_percentage=5)]), verbosity=1)
+    assert play.rc != 0, play.output
+    # one progress line per status read, at -v: the read with 1 of 3 completed failed did not stop the ring
+    assert 'ring abort: 100 targeted, 2 succeeded (2.0%), 1 failed (1.0%), 97 in progress' in play.output
+    assert 'FAILED - RETRYING' not in play.output
+    record = story(play)['rings'][0]
+    assert record['verdict'] == 'failed' and record['reason'].startswith('early stop: 3 of the 10 devices')
+    assert (record['failed_count'], record['completed_count'], record['total_devices']) == (3, 10, 100)
+    assert [(e['method'], e['route']) for e in emulator.journal if e['method'] == 'POST'][-1] == ('POST', 'ga_cancel')
+
+
+def test_a_ring_whose_failed_devices_succeed_after_one_retry_passes(runner, emulator):
+    emulator.store.settle_seconds = 1  # the retried devices succeed a second after the retry
+    playing(emulator, 'ring-flaky', 10, [
+        (1, {'devicesInProgressCount': 0, 'devicesCompletedSucceededCount': 7, 'devicesCompletedFailedCount': 3})])
+    play = runner.play(rollout_play(runner, [ring('flaky', 'ring-flaky', retry_failed=2)]))
+    assert play.rc == 0, play.output
+    record = story(play)['rings'][0]
+    assert (record['verdict'], record['retries'], record['succeeded_count']) == ('passed', 1, 10)
+    assert len(emulator.requests('ga_retry')) == 1
+    # a rerun reads the finished ring once and writes nothing
+    emulator.journal.clear()
+    again = runner.play(rollout_play(runner, [ring('flaky', 'ring-flaky', retry_failed=2)]))
+    assert again.rc == 0 and writes(emulator) == [] and story(again)['rings'][0]['verdict'] == 'passed'
+
+
+def test_a_failed_ring_is_not_retried_by_a_rerun(runner, emulator):
+    playing(emulator, 'ring-bad2', 10, [
+        (1, {'devicesInProgressCount': 0, 'devicesCompletedSucceededCount': 7, 'devicesCompletedFailedCount': 3})])
+    rings = [ring('bad', 'ring-bad2', retry_failed=1)]
+    first = runner.play(rollout_play(runner, rings, adu_rollout_on_failure='keep'))
+    assert first.rc != 0 and story(first)['rings'][0]['retries'] == 1  # retried once, failed again (no settle)
+    retried = len(emulator.requests('ga_retry'))
+    again = runner.play(rollout_play(runner, rings, adu_rollout_on_failure='keep'))
+    assert again.rc != 0 and story(again)['rings'][0]['verdict'] == 'failed'
+    assert len(emulator.requests('ga_retry')) == retried
+
+
+def _window(now, opens_in_hours, hours=1):
+    import datetime  # pylint: disable=import-outside-toplevel
+    start = datetime.datetime.fromtimestamp(now + opens_in_hours * 3600, datetime.timezone.utc)
+    end = start + datetime.timedelta(hours=hours)
+    return {'start': start.strftime('%H:%M'), 'end': end.strftime('%H:%M'), 'timezone': 'UTC'}
+
+
+def test_a_closed_window_ends_the_play_ok_and_a_rerun_inside_it_continues(runner, emulator):
+    import time  # pylint: disable=import-outside-toplevel
+    rings = [ring('canary', 'ring-canary')]
+    closed = runner.play(rollout_play(runner, rings, adu_rollout_window=_window(time.time(), 3)))
+    assert closed.rc == 0, closed.output
+    assert emulator.requests('ga_create') == [] and 'waits for its window: ring canary starts at' in closed.output
+    published = [r['ansible_stats']['data']['adu_rollout'] for r in closed.results if 'ansible_stats' in r]
+    assert published and published[-1]['next_window'].endswith('+00:00')
+    assert published[-1]['rings'][0]['verdict'] == 'not_started'
+    opened = runner.play(rollout_play(runner, rings, adu_rollout_window=_window(time.time(), -0.5)))
+    assert opened.rc == 0, opened.output
+    assert len(emulator.requests('ga_create')) == 1 and story(opened)['rings'][0]['verdict'] == 'passed'
+    assert story(opened)['next_window'] is None
+
+
+def test_the_report_files_for_ci(runner, emulator, tmp_path):
+    from junitparser import JUnitXml, Failure, Skipped  # pylint: disable=import-outside-toplevel
+    reports = tmp_path / 'reports'
+    reports.mkdir()
+    rings = [ring('canary', 'ring-canary'), ring('bad', 'ring-bad'), ring('broad', 'ring-broad')]
+    play = runner.play(rollout_play(runner, rings, adu_rollout_report_dir=str(reports)))
+    assert play.rc != 0
+    markdown = (reports / 'fw.md').read_text()
+    assert '| canary | ring-canary | fw-canary | passed |' in markdown and 'Stopped at ring bad' in markdown
+    suite = list(JUnitXml.fromfile(str(reports / 'fw.junit.xml')))[0]
+    cases = dict((case.name, case) for case in suite)
+    assert suite.tests == 3 and suite.failures == 1 and suite.skipped == 1
+    assert cases['canary'].is_passed
+    assert isinstance(cases['bad'].result[0], Failure) and '3 failed' in cases['bad'].result[0].text
+    assert isinstance(cases['broad'].result[0], Skipped)
+
+
+def test_a_refused_plan_still_sets_and_publishes_adu_rollout(runner, emulator):
+    play = runner.play(rollout_play(runner, [ring('canary', 'ring-canary', retry_failed=9)]))
+    assert play.rc != 0 and 'retry_failed: must be a number from 0 to 5' in failure(play)
+    assert 'retry_failed' in story(play)['error'] and story(play)['rings'] == []
+    assert [r for r in play.results if 'ansible_stats' in r]
+    assert writes(emulator) == []
