@@ -91,12 +91,10 @@ class DeviceRoutes:
     """Handler methods of these routes."""
 
     def _instance_call(self, params, query, entry, fault, read):
-        """A device management call: refused like every GA call, 404 for an instance the emulator does not have."""
+        """A device management call: refused like every GA call (an instance the emulator does not have included)."""
         refusal = self._ga_refusal(query, entry)
         if refusal:
             return refusal
-        if params['instance'] not in self.emulator.store.instances:
-            return self._error(404, 'NotFound', 'Instance %s not found.' % params['instance'])
         with self.emulator.store.lock:
             result = read(params)
         return self._answer(entry, fault, result)
@@ -270,8 +268,15 @@ class DeviceRoutes:
     # Groups and subgroups (created by devices' tags; deleted here)
     def _route_group_delete(self, params, body, query, entry, fault):
         def delete(p):
-            if self.emulator.store.ga_subgroups(p['instance'], p['group_id']) is None:
+            store = self.emulator.store
+            if store.ga_subgroups(p['instance'], p['group_id']) is None:
                 return None
+            active = [d for d, e in self._instance(p)['groups'].get(p['group_id'], {}).items() if any(
+                s['status'].get('deploymentState') == 'Active' for s in e['subgroups'].values())]
+            if self.emulator.strict and active:
+                # As the service answers (Azure/iot-hub-device-update#261): 400 while deployments are active.
+                return {'_status': 400, 'message': 'Group %s has active deployments (%s); cancel or delete them '
+                                                   'first.' % (p['group_id'], ', '.join(sorted(active)))}
             fleet.state_of(self._instance(p))['deleted_groups'].add(p['group_id'])
             return True
         return self._instance_call(params, query, entry, fault, delete)

@@ -42,6 +42,10 @@ class GaRoutes:
         if version not in GA_API_VERSIONS:
             return self._error(400, 'UnsupportedApiVersion', 'The api-version %r is not supported; use one of %s.'
                                % (version, ', '.join(GA_API_VERSIONS)))
+        if entry.get('instance') is not None and entry['instance'] not in self.emulator.store.instances:
+            # Every route of an instance the service does not have is 404, problem+json as recorded (harvest:
+            # *-list-deployments-for-group-404*, instance sdkinstance).
+            return self._not_found()
         return None
 
     def _ga_call(self, params, query, entry, fault, read):
@@ -52,12 +56,16 @@ class GaRoutes:
             items = store.ga_deployments(p['instance'], p['group_id'])
             if items is None:
                 return None
+            if self.emulator.active_deployments_only:
+                active = set(store.active_ga_deployments(p['instance'], p['group_id']))
+                items = [d for d in items if d['deploymentId'] in active]
             page_size = self.emulator.page_size
             start = read_token(query.get('skip', [''])[0])
             page = {'value': items[start:start + page_size]}
             if start + page_size < len(items):
-                page['nextLink'] = '/deviceUpdate/%s/management/groups/%s/deployments?api-version=%s&skip=%s' % (
-                    p['instance'], p['group_id'], query['api-version'][0], issue_token(start + page_size))
+                page['nextLink'] = self._link('/deviceUpdate/%s/management/groups/%s/deployments?api-version=%s&skip=%s'
+                                              % (p['instance'], p['group_id'], query['api-version'][0],
+                                                 issue_token(start + page_size)))
             return page
         return self._ga_call(params, query, entry, fault, read)
 
@@ -120,6 +128,15 @@ class GaRoutes:
                 return {'_status': 400, 'message': 'The deployment is missing deploymentId, startDateTime or update.'}
             if 'downloadSecurity' in spec and query['api-version'][0] != '2026-06-01':
                 return {'_status': 400, 'message': 'downloadSecurity needs api-version 2026-06-01.'}
+            if self.emulator.strict:
+                # The service deploys only an update it holds, to a group that exists (codes assumed; docs/emulator).
+                update_id = (spec['update'].get('updateId') or {}) if isinstance(spec['update'], dict) else {}
+                if store.catalog.get(p['instance'], update_id) is None:
+                    return {'_status': 400, '_code': 'UpdateNotFound', 'message': (
+                        'Update %s/%s/%s is not imported in instance %s.' % (
+                            update_id.get('provider'), update_id.get('name'), update_id.get('version'), p['instance']))}
+                if store.ga_subgroups(p['instance'], p['group_id']) is None:
+                    return {'_status': 404, '_code': 'GroupNotFound', 'message': 'Group %s not found.' % p['group_id']}
             return store.create_ga_deployment(p['instance'], p['group_id'], spec)
         return self._ga_call(params, query, entry, fault, create)
 

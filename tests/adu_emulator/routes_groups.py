@@ -18,11 +18,12 @@ import json
 import time
 from urllib.parse import unquote
 
+from . import fleet
 from .store import _settle
 
 ROUTES = ('groups_list', 'group_get', 'group_best_updates', 'group_compliance', 'subgroup_best_updates',
           'subgroup_compliance', 'instance_compliance', 'log_collection_put', 'log_collection_get',
-          'log_collection_status', 'device_health')
+          'log_collection_status', 'log_collections_list', 'device_health')
 THROTTLE_KINDS = {'groups_list': 'group', 'group_get': 'group', 'group_best_updates': 'best_updates',
                   'subgroup_best_updates': 'best_updates', 'group_compliance': 'compliance',
                   'subgroup_compliance': 'compliance', 'instance_compliance': 'compliance'}
@@ -49,6 +50,8 @@ def match(method, segments):
             params['device_class_id'] = unquote(rest[3])
             return ('subgroup_best_updates' if rest[4] == 'bestUpdates' else 'subgroup_compliance'), params
         return None
+    if rest == ['deviceDiagnostics', 'logCollections'] and method == 'GET':
+        return 'log_collections_list', params
     if rest[:2] == ['deviceDiagnostics', 'logCollections'] and len(rest) in (3, 4):
         params['log_collection_id'] = unquote(rest[2])
         if len(rest) == 3:
@@ -229,6 +232,14 @@ class GroupRoutes:
         body = dict(found['body'], status='Succeeded' if done else 'Running')
         return body, done
 
+    def _route_log_collections_list(self, params, body, query, entry, fault):
+        def read(p):
+            with self.emulator.lock:
+                ids = sorted(c for (i, c) in self.emulator.log_collections if i == p['instance'])
+            return self._ga_page([self._collection(p['instance'], c)[0] for c in ids], query,
+                                 '/deviceUpdate/%s/management/deviceDiagnostics/logCollections' % p['instance'])
+        return self._management_call(params, query, entry, fault, read)
+
     def _route_log_collection_get(self, params, body, query, entry, fault):
         return self._management_call(params, query, entry, fault, lambda p: self._collection(
             p['instance'], p['log_collection_id'])[0])
@@ -241,12 +252,17 @@ class GroupRoutes:
             devices = []
             for device in collection['deviceList']:
                 failed = _hash(device['deviceId'], 4) == 0
-                status = 'InProgress' if not done else ('Failed' if failed else 'Succeeded')
-                devices.append({'deviceId': device['deviceId'], 'moduleId': device.get('moduleId'), 'status': status,
-                                'resultCode': None if not done else ('500' if failed else '200'),
-                                'extendedResultCode': None if not done else ('0x20000001' if failed else '0'),
-                                'logLocation': None if not done or failed else 'https://127.0.0.1/logs/%s/%s' % (
-                                    p['log_collection_id'], device['deviceId'])})
+                # The spec's states (NotStarted, Running, Succeeded, Failed); what a device has not got is left out.
+                shown = {'deviceId': device['deviceId'],
+                         'status': 'Running' if not done else ('Failed' if failed else 'Succeeded')}
+                if device.get('moduleId'):
+                    shown['moduleId'] = device['moduleId']
+                if done:
+                    shown.update(resultCode='500' if failed else '200',
+                                 extendedResultCode='0x20000001' if failed else '0')
+                if done and not failed:
+                    shown['logLocation'] = 'https://127.0.0.1/logs/%s/%s' % (p['log_collection_id'], device['deviceId'])
+                devices.append(shown)
             return {'operationId': collection['operationId'], 'createdDateTime': collection['createdDateTime'],
                     'lastActionDateTime': collection['lastActionDateTime'], 'status': collection['status'],
                     'deviceStatus': devices, 'description': collection['description']}
@@ -258,16 +274,27 @@ class GroupRoutes:
             parts = expression.split(' eq ')
             if len(parts) != 2 or parts[0].strip() not in ('deviceId', 'state', 'moduleId'):
                 return {'_status': 400, 'message': 'A filter on state, deviceId or moduleId is required.'}
-            if parts[0].strip() != 'deviceId':
-                return {'value': []}
-            device_id = parts[1].strip().strip("'").replace("''", "'")
-            kind = _hash(device_id, 3)
-            if kind == 0:
-                return {'value': []}
-            healthy = kind == 1
-            return {'value': [{'deviceId': device_id, 'moduleId': None, 'state': 'healthy' if healthy else 'unhealthy',
-                               'digitalTwinModelId': 'dtmi:azure:iot:deviceUpdateModel;2',
-                               'healthChecks': [{'name': 'adu-agent-running', 'result': 'success'},
-                                                {'name': 'certificate-valid',
-                                                 'result': 'success' if healthy else 'userError'}]}]}
+            field, value = parts[0].strip(), parts[1].strip().strip("'").replace("''", "'")
+            if field == 'deviceId':
+                found = [self._health(value)]
+            elif field == 'state':
+                # Every device of the fleet in that state (the fleet is fleet.py's).
+                found = [self._health(d['deviceId']) for d in fleet.devices(self.emulator.store, p['instance']) or []]
+                found = [h for h in found if h is not None and h['state'] == value]
+            else:
+                found = []
+            return self._ga_page([h for h in found if h is not None], query,
+                                 '/deviceUpdate/%s/management/deviceDiagnostics/deviceHealth' % p['instance'])
         return self._management_call(params, query, entry, fault, read)
+
+    @staticmethod
+    def _health(device_id):
+        """A device's health: none for about a third of the devices (no health report), else healthy or not."""
+        kind = _hash(device_id, 3)
+        if kind == 0:
+            return None
+        healthy = kind == 1
+        return {'deviceId': device_id, 'state': 'healthy' if healthy else 'unhealthy',
+                'digitalTwinModelId': 'dtmi:azure:iot:deviceUpdateModel;2',
+                'healthChecks': [{'name': 'adu-agent-running', 'result': 'success'},
+                                 {'name': 'certificate-valid', 'result': 'success' if healthy else 'userError'}]}

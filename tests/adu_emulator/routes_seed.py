@@ -133,12 +133,19 @@ class SeedRoutes:
         """One page of items; nextLink is relative, with $skipToken, as the service sends it."""
         if items is None:
             return None
-        start = read_token(query.get('$skipToken', [''])[0])
+        start = read_token(query.get('$skipToken', query.get('$skiptoken', ['']))[0])
         size = self.emulator.page_size
         page = {'value': items[start:start + size]}
         if start + size < len(items):
-            page['nextLink'] = '%s$skipToken=%s' % (link_prefix, issue_token(start + size))
+            spelling = '$skiptoken' if self.emulator.skiptoken_2026 and '2026-06-01' in query.get(
+                'api-version', []) else '$skipToken'
+            page['nextLink'] = self._link('%s%s=%s' % (link_prefix, spelling, issue_token(start + size)))
         return page
+
+    def _link(self, path):
+        """A nextLink as the recordings have it (relative), or absolute as every spec example is (switch
+        absolute_links)."""
+        return self.emulator.url + path if self.emulator.absolute_links else path
 
 
 def _missing(spec, keys):

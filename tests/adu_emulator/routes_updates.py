@@ -102,8 +102,22 @@ class UpdateRoutes:
             self.catalog.versions(p['instance'], p['provider'], p['name']), query,
             '/deviceUpdate/%s/updates/providers/%s/names/%s/versions' % (p['instance'], p['provider'], p['name'])))
 
+    def _not_modified(self, found):
+        """304 when the client's If-None-Match names the current etag (the spec's get update, file and operation)."""
+        sent = self.headers.get('If-None-Match')
+        return isinstance(found, dict) and sent is not None and sent.strip() == found.get('etag')
+
+    def _conditional(self, params, query, entry, fault, read):
+        refused = self._ga_refusal(query, entry)
+        if refused:
+            return refused
+        found = read(params)
+        if self._not_modified(found):
+            return self._send(304)
+        return self._answer(entry, fault, found)
+
     def _route_update_get(self, params, body, query, entry, fault):
-        return self._update_call(params, query, entry, fault, lambda p: self.catalog.get(
+        return self._conditional(params, query, entry, fault, lambda p: self.catalog.get(
             p['instance'], self._update_id(p)))
 
     def _route_update_files(self, params, body, query, entry, fault):
@@ -119,15 +133,21 @@ class UpdateRoutes:
             found = [f for f in self.catalog.files(p['instance'], self._update_id(p)) or []
                      if f['fileId'] == p['file_id']]
             return found[0] if found else None
-        return self._update_call(params, query, entry, fault, read)
+        return self._conditional(params, query, entry, fault, read)
 
     def _route_update_operations(self, params, body, query, entry, fault):
         expression = query.get('filter', [None])[0]
         if expression is not None and expression != RUNNING_FILTER:
             return self._error(400, 'BadRequest', 'The only filter is %s.' % RUNNING_FILTER)
-        return self._update_call(params, query, entry, fault, lambda p: self._ga_page(
-            self.catalog.operations_list(p['instance'], expression is not None), query,
-            '/deviceUpdate/%s/updates/operations' % p['instance']))
+        top = query.get('top', [None])[0]
+        if top is not None and (not top.isdigit() or int(top) < 1):
+            return self._error(400, 'BadRequest', 'top must be a positive whole number.')
+
+        def read(p):
+            operations = self.catalog.operations_list(p['instance'], expression is not None)
+            return self._ga_page(operations[:int(top)] if top else operations, query,
+                                 '/deviceUpdate/%s/updates/operations' % p['instance'])
+        return self._update_call(params, query, entry, fault, read)
 
     def _operation_answer(self, params, query, entry, fault, kind):
         refused = self._ga_refusal(query, entry)
@@ -136,9 +156,13 @@ class UpdateRoutes:
         found = self.catalog.operation(params['instance'], params['operation_id'], kind)
         if found is None:
             return self._not_found()
+        if self._not_modified(found):
+            return self._send(304)
         if fault is not None:
             return self._apply_fault(fault) or self._send(200, found)
-        return self._send(200, found, headers={'Retry-After': str(self.catalog.retry_after)})
+        # Fault switch: catalog.retry_after None answers without Retry-After, as the service may.
+        headers = {} if self.catalog.retry_after is None else {'Retry-After': str(self.catalog.retry_after)}
+        return self._send(200, found, headers=headers)
 
     def _route_update_operation(self, params, body, query, entry, fault):
         return self._operation_answer(params, query, entry, fault, 'import')
@@ -179,6 +203,11 @@ class UpdateRoutes:
             '/deviceUpdate/%s/updates/operations/%s?api-version=%s')
 
     def _route_update_delete(self, params, body, query, entry, fault):
+        in_use = self.emulator.strict and self.emulator.store.deployments_of(params['instance'], self._update_id(params))
+        if in_use and not self._ga_refusal(query, entry):
+            # An update an active deployment still uses is not deleted (code assumed; see docs/emulator).
+            return self._error(409, 'UpdateInUse', 'The update is used by active deployment(s) %s; cancel or delete '
+                               'them first.' % ', '.join(in_use))
         # The delete's operation lives at a path of its own, as the specification's example shows.
         return self._start_operation(params, query, entry, fault, lambda: self.catalog.start_delete(
             params['instance'], self._update_id(params)), '/deviceUpdate/%s/operations/%s?api-version=%s')

@@ -90,6 +90,15 @@ class Emulator:
         self.log_collections = {}  # (instance, id) -> collection (routes_groups)
         self.log_seconds = 2.0
         self.device_import_seconds = 1.0  # until an import of devices succeeds (routes_devices)
+        # The service's refusals (deploying an update never imported or to a group that does not exist, deleting an
+        # update a deployment uses, deleting a group with active deployments); False: as lenient as before 1.3.
+        self.strict = True
+        # Fault switches for what the service may send: absolute nextLinks (as every spec example), the 2026-06-01
+        # $skiptoken spelling, errors nested two levels, group deployment listings of active deployments only.
+        self.absolute_links = False
+        self.skiptoken_2026 = False
+        self.nested_errors = False
+        self.active_deployments_only = False
         self.httpd = _Server((host, port), _Handler, self)
         self.thread = None
         self.limits = {}
@@ -165,6 +174,8 @@ class Emulator:
             self.log_collections = {}
             self.log_seconds = 2.0
             self.device_import_seconds = 1.0
+            self.strict = True
+            self.absolute_links = self.skiptoken_2026 = self.nested_errors = self.active_deployments_only = False
             self.page_size = 50
             self.running_seen = self.running_refused = 0
             self.faults = []
@@ -302,8 +313,12 @@ class _Handler(routes_aad.AadRoutes, routes_seed.SeedRoutes, routes_ga.GaRoutes,
         return self._send(404, body, 'application/problem+json; charset=utf-8')
 
     def _error(self, status, code, message, headers=None):
+        inner = None
+        if self.emulator.nested_errors:  # fault switch: nested as the REST spec defines (innererror, then innerError)
+            inner = {'code': code + 'Detail', 'message': message, 'innerError': {
+                'code': code + 'Cause', 'message': message, 'errorDetail': 'nested two levels by the emulator'}}
         return self._send(status, {'error': {'code': code, 'message': message, 'target': None, 'details': None,
-                                             'innererror': None}}, headers=headers)
+                                             'innererror': inner}}, headers=headers)
 
     def _apply_fault(self, fault):
         if fault.delay:

@@ -223,6 +223,29 @@ class Store:
                 subgroups.append(subgroup)
             return subgroups
 
+    def active_ga_deployments(self, instance, group_id):
+        """The ids of a group's deployments active in some subgroup."""
+        with self.lock:
+            found = []
+            for deployment_id, entry in self.instances.get(instance, {}).get('groups', {}).get(group_id, {}).items():
+                for sub in entry['subgroups'].values():
+                    _settle(sub)
+                if any(sub['status'].get('deploymentState') == 'Active' for sub in entry['subgroups'].values()):
+                    found.append(deployment_id)
+            return found
+
+    def deployments_of(self, instance, update_id):
+        """'<group>/<deployment>' of the GA deployments of an instance that deploy update_id and are active."""
+        wanted = tuple(str(update_id.get(k)) for k in ('provider', 'name', 'version'))
+        with self.lock:
+            found = []
+            for group_id, group in sorted(self.instances.get(instance, {}).get('groups', {}).items()):
+                for deployment_id in self.active_ga_deployments(instance, group_id):
+                    deployed = (group[deployment_id]['deployment'].get('update') or {}).get('updateId') or {}
+                    if tuple(str(deployed.get(k)) for k in ('provider', 'name', 'version')) == wanted:
+                        found.append('%s/%s' % (group_id, deployment_id))
+            return found
+
     def ga_deployment(self, instance, group_id, deployment_id, device_class_id=None):
         with self.lock:
             entry = self._ga(instance, group_id, deployment_id)

@@ -142,9 +142,11 @@ class Catalog:
             return
         if now >= entry['ends']:
             if entry.get('update_id'):  # it read the manifest on its way, whether or not a poll saw it running
-                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name')}
+                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name') or (
+                    '%(provider)s %(name)s %(version)s' % entry['update_id'])}
             body['status'] = entry['outcome']
             body['lastActionDateTime'] = _now_text()
+            body['etag'] = '"%s"' % uuid.uuid4()  # a changed operation has a new etag (If-None-Match sees it)
             if entry['outcome'] == 'Succeeded':
                 if entry['kind'] == 'import':
                     added = self.add(entry['instance'], entry['update'])
@@ -157,8 +159,10 @@ class Catalog:
         elif now >= entry['running_at'] and body['status'] == 'NotStarted':
             body['status'] = 'Running'
             body['lastActionDateTime'] = _now_text()
+            body['etag'] = '"%s"' % uuid.uuid4()
             if entry.get('update_id'):
-                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name')}
+                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name') or (
+                    '%(provider)s %(name)s %(version)s' % entry['update_id'])}
 
     def running(self, instance):
         with self.lock:
@@ -236,6 +240,12 @@ class Catalog:
             update_id = dict((p, manifest['updateId'][p]) for p in ('provider', 'name', 'version'))
         except (ValueError, KeyError, TypeError):
             raise ImportRefused('ImportValidationFailed', 'The import manifest is not valid.', 'InvalidImportManifest')
+        listed_names = set(f.get('filename') for f in manifest.get('files') or [] if isinstance(f, dict))
+        for number, step in enumerate((manifest.get('instructions') or {}).get('steps') or [], 1):
+            missing = [n for n in (step.get('files') or []) if n not in listed_names] if isinstance(step, dict) else []
+            if missing:
+                raise ImportRefused('ImportValidationFailed', 'Step %d names file %s, which the import manifest\'s '
+                                    'files do not list.' % (number, missing[0]), 'InvalidImportManifest')
         urls = dict((f.get('filename'), f.get('url')) for f in item.get('files') or [] if isinstance(f, dict))
         files = []
         for listed in manifest.get('files') or []:
@@ -251,7 +261,8 @@ class Catalog:
                                     'FileHashMismatch')
             files.append({'fileId': hashlib.sha1(content).hexdigest()[:16], 'fileName': name,
                           'sizeInBytes': len(content), 'hashes': {'sha256': _sha256(content)},
-                          'mimeType': 'application/octet-stream', 'scanResult': 'Success'})
+                          'mimeType': 'application/octet-stream', 'scanResult': 'Success',
+                          'etag': '"%s"' % hashlib.sha1(content).hexdigest()})
         if (instance, _key(update_id)) in self.updates:
             raise ImportRefused('UpdateAlreadyExists', 'Update with the same identity already exists.')
         self._check_quotas(instance, update_id)

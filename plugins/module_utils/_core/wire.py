@@ -165,3 +165,26 @@ def check_about(body, field, wanted, what):
     if wanted is not None and sent is not None and sent != wanted:
         raise WireError('the service answered a request about %s %s with %s about %s; not trusting it'
                         % (field.replace('_', ' '), wanted, what, shown(repr(sent), 80)))
+
+
+# The REST spec nests errors as error.innererror, then innerError at every level below; snake_case reads them
+# as inner_error. Any spelling is followed, at any level.
+INNER_ERROR_KEYS = ('innererror', 'innerError', 'inner_error')
+MAX_ERROR_DEPTH = 32
+
+
+def _inner(error):
+    for key in INNER_ERROR_KEYS:
+        if isinstance(error.get(key), dict):
+            return error[key]
+    return None
+
+
+def innermost_code(error):
+    """The code of the innermost inner error of an error (what to fix), or its own code."""
+    code = (error or {}).get('code') if isinstance(error, dict) else None
+    inner, depth = _inner(error) if isinstance(error, dict) else None, 0
+    while inner is not None and depth < MAX_ERROR_DEPTH:
+        code = inner.get('code') or code
+        inner, depth = _inner(inner), depth + 1
+    return code

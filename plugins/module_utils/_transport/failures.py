@@ -15,6 +15,7 @@ import json
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import shown
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import innermost_code
 
 try:
     from requests.exceptions import ConnectTimeout
@@ -44,12 +45,13 @@ def parse_error_body(text, content_type, headers):
             body = json.loads(text)
         except (ValueError, RecursionError):
             body = None
-    code = message = None
+    code = message = innermost = None
     if isinstance(body, dict):
         inner = body.get('error') if isinstance(body.get('error'), dict) else None
         if inner is not None:
             code = inner.get('code')
             message = inner.get('message')
+            innermost = innermost_code(inner)  # the REST spec nests the cause (innererror, then innerError)
             body = dict(body, **dict((k, v) for k, v in inner.items() if k in ('traceId', 'traceid')))
         else:  # problem+json: {type, title, status, detail, traceId}
             code = body.get('code') or body.get('title')
@@ -57,7 +59,10 @@ def parse_error_body(text, content_type, headers):
     elif text:
         kind = (content_type or 'unknown type').split(';')[0]
         message = 'non-JSON response (%s): %s' % (shown(kind, 60), shown(text, 120))
-    return {'code': _text(code, 100), 'message': _text(message), 'trace_id': _text(_trace_id(headers, body), 100)}
+    parsed = {'code': _text(code, 100), 'message': _text(message), 'trace_id': _text(_trace_id(headers, body), 100)}
+    if innermost is not None and innermost != code:
+        parsed['innermost_code'] = _text(innermost, 100)
+    return parsed
 
 
 def _text(value, limit=None):
@@ -139,7 +144,8 @@ def status_error(describe, method, url, status, error, safe_to_repeat, gave_up=N
     shown = dict(error)
     if shown.get('message') == shown.get('code'):
         shown['message'] = None
-    told = ', '.join('%s: %s' % (k, shown[k]) for k in ('code', 'message', 'trace_id') if shown.get(k))
+    told = ', '.join('%s: %s' % (k, shown[k]) for k in ('code', 'innermost_code', 'message', 'trace_id')
+                     if shown.get(k))
     msg = '%s: HTTP %d' % (describe, status)
     if told:
         msg += ' (%s)' % told

@@ -22,11 +22,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._transport.budge
     MAX_RUNNING_OPERATIONS,
     RUNNING_OPERATIONS,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
-    ENDED,
-    describe_update,
-    innermost_code,
-)
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import innermost_code
+from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import ENDED, describe_update
 
 # Poll interval bounds when the service's Retry-After is missing or odd.
 DEFAULT_POLL = 5.0

@@ -94,29 +94,6 @@ def operation_update_id(operation):
     return update_id if isinstance(update_id, dict) and all(update_id.get(p) for p in UPDATE_ID_KEYS) else None
 
 
-# The REST spec nests errors as error.innererror, then innerError at every level below; snake_case reads them
-# as inner_error. Any spelling is followed, at any level.
-INNER_ERROR_KEYS = ('innererror', 'innerError', 'inner_error')
-MAX_ERROR_DEPTH = 32
-
-
-def _inner(error):
-    for key in INNER_ERROR_KEYS:
-        if isinstance(error.get(key), dict):
-            return error[key]
-    return None
-
-
-def innermost_code(error):
-    """The code of the innermost inner error of an error (what to fix), or its own code."""
-    code = (error or {}).get('code') if isinstance(error, dict) else None
-    inner, depth = _inner(error) if isinstance(error, dict) else None, 0
-    while inner is not None and depth < MAX_ERROR_DEPTH:
-        code = inner.get('code') or code
-        inner, depth = _inner(inner), depth + 1
-    return code
-
-
 def import_body(manifest, files, friendly_name=None):
     """The one-item array POSTed to updates:import."""
     item = {'importManifest': {'url': manifest['url'], 'sizeInBytes': manifest['size'],

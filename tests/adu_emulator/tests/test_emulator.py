@@ -220,7 +220,7 @@ def test_a_continuation_token_the_emulator_did_not_issue_is_a_400_not_a_dropped_
 def test_ga_create_supersedes_the_active_deployment_and_subgroup_delete_answers_204(emulator):
     ga = '/deviceUpdate/blue/management/groups/fleet-eu/deployments/'
     spec = {'deploymentId': 'one', 'startDateTime': '2026-11-25T08:00:00Z', 'groupId': 'fleet-eu',
-            'update': {'updateId': {'provider': 'p', 'name': 'n', 'version': '1'}}}
+            'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}}}
     for deployment_id in ('one', 'two'):
         resp = requests.put(emulator.url + ga + deployment_id + '?api-version=2022-10-01', headers=AUTH, timeout=5,
                             json=dict(spec, deploymentId=deployment_id), verify=emulator.ca_path)
@@ -321,3 +321,62 @@ def test_groups_and_compliance_follow_the_rollouts(emulator):
     assert get(emulator, '/deviceUpdate/blue/management/groups/nope' + Q, headers=AUTH).status_code == 404
     health = get(emulator, '/deviceUpdate/blue/management/deviceDiagnostics/deviceHealth' + Q, headers=AUTH)
     assert health.status_code == 400  # a filter is required
+
+
+def test_the_service_s_refusals(emulator):
+    """What the service refuses, the emulator refuses (issue 29): a deployment of an update never imported or to a
+    group that does not exist, deleting an update an active deployment uses, deleting a group with active
+    deployments, and any route of an instance it does not have."""
+    ga = emulator.url + '/deviceUpdate/blue/management/groups/%s/deployments/%s?api-version=2022-10-01'
+    gateway = {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}
+
+    def put(group, deployment_id, update):
+        return requests.put(ga % (group, deployment_id), headers=AUTH, timeout=5, verify=emulator.ca_path, json={
+            'deploymentId': deployment_id, 'startDateTime': '2026-11-25T08:00:00Z', 'groupId': group,
+            'update': {'updateId': update}})
+    never = put('fleet-eu', 'fw-x', dict(gateway, version='9.9.9'))
+    assert never.status_code == 400 and never.json()['error']['code'] == 'UpdateNotFound'
+    nowhere = put('no-such-group', 'fw-x', gateway)
+    assert nowhere.status_code == 404 and nowhere.json()['error']['code'] == 'GroupNotFound'
+    assert put('fleet-eu', 'fw-ok', gateway).status_code == 200
+    update = emulator.url + '/deviceUpdate/blue/updates/providers/Contoso/names/Gateway/versions/2026.11.25'
+    in_use = requests.delete(update + '?api-version=2022-10-01', headers=AUTH, timeout=5, verify=emulator.ca_path)
+    assert in_use.status_code == 409 and in_use.json()['error']['code'] == 'UpdateInUse'
+    assert 'fleet-eu/fw-ok' in in_use.json()['error']['message']
+    group = requests.delete(emulator.url + '/deviceUpdate/blue/management/groups/fleet-eu?api-version=2022-10-01',
+                            headers=AUTH, timeout=5, verify=emulator.ca_path)
+    assert group.status_code == 400 and 'active deployments (fw-ok)' in group.json()['error']['message']
+    elsewhere = get(emulator, '/deviceUpdate/nowhere/management/groups?api-version=2022-10-01', headers=AUTH)
+    assert elsewhere.status_code == 404 and elsewhere.headers['Content-Type'].startswith('application/problem+json')
+    emulator.strict = False  # the switch back to the lenient emulator of 1.2
+    assert put('fleet-eu', 'fw-y', dict(gateway, version='9.9.9')).status_code == 200
+
+
+def test_conditional_reads_top_and_the_spec_s_log_collection_states(emulator):
+    """If-None-Match with the current etag is 304 (get update, file, operation); top bounds the operations listing;
+    a log collection's devices are NotStarted/Running/Succeeded/Failed with nothing sent as null; device health
+    filtered by state lists the devices in that state."""
+    update = '/deviceUpdate/blue/updates/providers/Contoso/names/Gateway/versions/2026.11.25?api-version=2022-10-01'
+    first = get(emulator, update, headers=AUTH)
+    assert first.status_code == 200 and first.json()['etag']
+    again = get(emulator, update, headers=dict(AUTH, **{'If-None-Match': first.json()['etag']}))
+    assert again.status_code == 304 and again.content == b''
+    assert get(emulator, update, headers=dict(AUTH, **{'If-None-Match': '"stale"'})).status_code == 200
+    listed = get(emulator, '/deviceUpdate/blue/updates/operations?api-version=2022-10-01&top=1', headers=AUTH)
+    assert listed.status_code == 200 and len(listed.json()['value']) <= 1
+    assert get(emulator, '/deviceUpdate/blue/updates/operations?api-version=2022-10-01&top=x',
+               headers=AUTH).status_code == 400
+    emulator.log_seconds = 60
+    put = requests.put(emulator.url + '/deviceUpdate/blue/management/deviceDiagnostics/logCollections/lc1'
+                       '?api-version=2022-10-01', headers=AUTH, verify=emulator.ca_path, timeout=5,
+                       json={'deviceList': [{'deviceId': 'd1'}]})
+    assert put.status_code == 201
+    status = get(emulator, '/deviceUpdate/blue/management/deviceDiagnostics/logCollections/lc1/detailedStatus'
+                 '?api-version=2022-10-01', headers=AUTH).json()
+    assert status['deviceStatus'] == [{'deviceId': 'd1', 'status': 'Running'}]
+    collections = get(emulator, '/deviceUpdate/blue/management/deviceDiagnostics/logCollections'
+                      '?api-version=2022-10-01', headers=AUTH).json()
+    assert [c['operationId'] for c in collections['value']] == ['lc1']
+    unhealthy = get(emulator, "/deviceUpdate/blue/management/deviceDiagnostics/deviceHealth?api-version=2022-10-01"
+                              "&filter=state eq 'unhealthy'", headers=AUTH).json()['value']
+    assert unhealthy and all(h['state'] == 'unhealthy' for h in unhealthy)

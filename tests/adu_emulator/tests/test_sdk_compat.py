@@ -77,9 +77,9 @@ def test_list_and_not_found(client):
 def test_create_list_device_states_and_delete(client, emulator):
     created = client.device_management.create_or_update_deployment('fleet-eu', 'fw-sdk', {
         'deploymentId': 'fw-sdk', 'startDateTime': '2026-11-25T08:00:00.000Z', 'groupId': 'fleet-eu',
-        'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2.0'}}})
+        'update': {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.10.1'}}})
     assert created['deploymentId'] == 'fw-sdk' and created['startDateTime'] == '2026-11-25T08:00:00+00:00'
-    assert created['update']['updateId']['version'] == '2.0' and len(created['deviceClassSubgroups']) == 2
+    assert created['update']['updateId']['version'] == '2026.10.1' and len(created['deviceClassSubgroups']) == 2
     dc = created['deviceClassSubgroups'][0]
     emulator.page_size = 1  # the SDK must follow nextLink across pages
     failed = list(client.device_management.list_device_states_for_device_class_subgroup_deployment(

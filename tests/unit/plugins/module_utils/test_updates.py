@@ -17,8 +17,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.errors imp
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import update_id_option
 from ansible_collections.adu.device_update.plugins.module_utils._core.redact import Redactor
 from ansible_collections.adu.device_update.plugins.module_utils._updates.manifest import declared_import
+from ansible_collections.adu.device_update.plugins.module_utils._core.wire import innermost_code
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
-    innermost_code,
     normalize_operation,
     normalize_update,
     shown_urls,
