@@ -211,3 +211,26 @@ def test_import_devices_as_a_long_running_operation(client, emulator):
     assert operation['status'] == 'Succeeded' and operation['etag']
     listed = list(client.device_management.list_operation_statuses())
     assert [o['operationId'] for o in listed] == [started['operation_id']]
+
+
+def test_conditional_reads_log_collections_health_and_a_device_class_deleted(client, emulator):
+    from azure.core.exceptions import ResourceNotModifiedError  # pylint: disable=import-outside-toplevel
+    update = client.device_update.get_update('Contoso', 'Gateway', '2026.11.25')
+    with pytest.raises(ResourceNotModifiedError):  # the service's 304 for the etag the client holds
+        client.device_update.get_update('Contoso', 'Gateway', '2026.11.25', if_none_match=update['etag'])
+    emulator.log_seconds = 0
+    client.device_management.start_log_collection('lc-sdk', {'deviceList': [{'deviceId': 'canary-c61300e6-device-001'}],
+                                                             'description': 'from the SDK'})
+    assert [c['operationId'] for c in client.device_management.list_log_collections()] == ['lc-sdk']
+    detailed = client.device_management.get_log_collection_detailed_status('lc-sdk')
+    assert detailed['deviceStatus'][0]['status'] in ('Succeeded', 'Failed')
+    unhealthy = list(client.device_management.list_health_of_devices(filter="state eq 'unhealthy'"))
+    assert unhealthy and all(h['state'] == 'unhealthy' for h in unhealthy)
+    compliance = client.device_management.get_device_class_subgroup_update_compliance('fleet-eu', DC_GATEWAY)
+    assert compliance['totalDeviceCount'] >= 0
+    # a device class is deleted once no subgroup references it
+    for group in ('canary', 'fleet', 'fleet-eu', 'ring-canary', 'ring-pilot', 'ring-bad', 'ring-broad'):
+        client.device_management.delete_device_class_subgroup(group, DC_GATEWAY)
+    client.device_management.delete_device_class(DC_GATEWAY)
+    with pytest.raises(ResourceNotFoundError):
+        client.device_management.get_device_class(DC_GATEWAY)
