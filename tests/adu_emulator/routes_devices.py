@@ -165,7 +165,7 @@ class DeviceRoutes:
                                                    % ', '.join('"%s"' % t for t in IMPORT_TYPES)}
             operation_id = str(uuid.uuid4())
             fleet.state_of(self._instance(p))['operations'][operation_id] = {
-                'started': time.time(), 'importType': import_type, 'etag': '"%s"' % uuid.uuid4()}
+                'started': time.time(), 'importType': import_type, 'seconds': self.emulator.device_import_seconds}
             entry['operation_id'] = operation_id
             return {'_accepted': '/deviceUpdate/%s/management/operations/%s?api-version=%s' % (
                 p['instance'], operation_id, query['api-version'][0])}
@@ -175,14 +175,13 @@ class DeviceRoutes:
         found = fleet.state_of(instance)['operations'].get(operation_id)
         if found is None:
             return None
-        elapsed = time.time() - found['started']
-        seconds = getattr(self.emulator, 'device_import_seconds', 1.0)
+        elapsed, seconds = time.time() - found['started'], found['seconds']
         status = 'Succeeded' if elapsed >= seconds else ('Running' if elapsed >= seconds / 2 else 'NotStarted')
         created = time.strftime('%Y-%m-%dT%H:%M:%S.0000000+00:00', time.gmtime(found['started']))
         return {'operationId': operation_id, 'status': status, 'traceId': uuid.UUID(int=hash(operation_id) % (1 << 128)).hex,
                 'createdDateTime': created, 'lastActionDateTime': time.strftime(
                     '%Y-%m-%dT%H:%M:%S.0000000+00:00', time.gmtime(min(time.time(), found['started'] + seconds))),
-                'etag': found['etag']}
+                'etag': '"%s-%s"' % (operation_id, status)}  # a new etag with each status
 
     def _route_device_operation_get(self, params, body, query, entry, fault):
         def read(p):

@@ -202,6 +202,7 @@ def test_device_import_is_followed_to_its_end(runner, emulator):
     done = runner.play([{'adu.device_update.adu_device_import': dict(conn, import_type='devices')}]).result
     assert done['changed'] and done['operation']['status'] == 'Succeeded'
     assert [r['status'] for r in emulator.requests('device_import')] == [202]
+    emulator.device_import_seconds = 6.0  # still running when the next play starts
     started = runner.play([{'adu.device_update.adu_device_import': dict(conn, wait=False)}]).result
     assert started['operation']['status'] in ('NotStarted', 'Running')
     # an import already running is followed, not started twice

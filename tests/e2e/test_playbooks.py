@@ -54,7 +54,14 @@ def test_rollout_example_deploys_the_canary_then_the_fleet(emulator, tmp_path):
     assert 'changed=0' in second and len(emulator.requests('ga_create')) == 2
 
 
+def imported(emulator, version):
+    """The firmware version in the instance's catalog, as if imported: the emulator, as the service, deploys only
+    updates it holds."""
+    emulator.store.catalog.add('blue', {'updateId': {'provider': 'Contoso', 'name': 'Gateway', 'version': version}})
+
+
 def test_rollout_example_stops_at_a_canary_without_devices(emulator, tmp_path):
+    imported(emulator, '2026.12.01')
     emulator.store.device_groups['canary'] = {'device_classes': {'c' * 40: {'totalDevices': 0}}}
     args = ('-e', 'firmware_version=2026.12.01', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0.2',
             '-e', 'canary_timeout=1')
@@ -64,6 +71,7 @@ def test_rollout_example_stops_at_a_canary_without_devices(emulator, tmp_path):
 
 
 def test_rollout_example_stops_at_a_failing_canary(emulator, tmp_path):
+    imported(emulator, '2026.12.02')
     emulator.store.device_groups['canary'] = {'device_classes': {'c' * 40: {
         'totalDevices': 5, 'devicesCompletedSucceededCount': 3, 'devicesCompletedFailedCount': 2}}}
     args = ('-e', 'firmware_version=2026.12.02', '-e', 'rollback_version=2026.10.1', '-e', 'poll_delay=0.2')

@@ -92,8 +92,10 @@ class GaApi(InstanceApi):
         # Imported here, to spare every other task the start-up cost: only state present creates.
         from ansible_collections.adu.device_update.plugins.module_utils._deployments.bodies import ga_deployment_body  # pylint: disable=import-outside-toplevel
         name = describe_subgroup(deployment_id)
+        # A 404 to the PUT that creates the deployment is about its group: the deployment is what is being made.
         return normalize_deployment(self._call(
-            'PUT', self._deployment_url(deployment_id), 'creating ' + name, name, safe_to_repeat=False, pace=CREATE,
+            'PUT', self._deployment_url(deployment_id), 'creating ' + name, 'group %s' % self.group_id,
+            safe_to_repeat=False, pace=CREATE,
             body=ga_deployment_body(deployment_id, self.group_id, desired)),
             about=About(deployment_id, self.group_id, write=True))
 
