@@ -236,7 +236,7 @@ def test_a_ring_whose_failed_devices_succeed_after_one_retry_passes(runner, emul
 def test_a_failed_ring_is_not_retried_by_a_rerun(runner, emulator):
     playing(emulator, 'ring-bad2', 10, [
         (1, {'devicesInProgressCount': 0, 'devicesCompletedSucceededCount': 7, 'devicesCompletedFailedCount': 3})])
-    rings = [ring('bad', 'ring-bad2', retry_failed=1)]
+    rings = [ring('bad', 'ring-bad2', retry_failed=1, timeout=3)]  # the retried devices never finish here
     first = runner.play(rollout_play(runner, rings, adu_rollout_on_failure='keep'))
     assert first.rc != 0 and story(first)['rings'][0]['retries'] == 1  # retried once, failed again (no settle)
     retried = len(emulator.requests('ga_retry'))
