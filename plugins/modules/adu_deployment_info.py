@@ -42,6 +42,15 @@ options:
       - Narrow a listing first with O(device_state) and O(device_class_id), which the service filters.
     type: int
     version_added: 1.3.0
+  status_only:
+    description:
+      - With O(deployment_id), read only the deployment's status (one request instead of two), as a poll needs:
+        RV(status) and RV(subgroups) are returned, RV(deployment) is not. A canceled deployment shows in its status
+        (C(deployment_state) V(Canceled)).
+      - Not with O(device_state), whose listing needs the deployment's subgroups.
+    type: bool
+    default: false
+    version_added: 1.3.0
   device_state:
     description:
       - With O(deployment_id), return RV(devices), the devices of the deployment in this state; V(any) for all.
@@ -102,7 +111,7 @@ msg:
   version_added: 1.2.0
 deployment:
   description: The deployment, keys in snake_case, as adu.device_update.adu_deployment returns it.
-  returned: when O(deployment_id) is given and the deployment exists
+  returned: when O(deployment_id) is given and the deployment exists, unless O(status_only)
   type: dict
   sample: {"deployment_id": "test0809083849", "group_id": "dpokluda-test", "is_canceled": false, "is_retried": false,
            "device_class_subgroups": ["0919e3ae422a2bfa8c84ff905813e60351e456d1"]}
@@ -189,7 +198,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._runtime.module 
 
 ARGUMENT_SPEC = dict(deployment_id=dict(type='str'), device_state=dict(type='str'),
                      include_device_health=dict(type='bool', default=False), max_items=dict(type='int'),
-                     **TARGET_ARGSPEC)
+                     status_only=dict(type='bool', default=False), **TARGET_ARGSPEC)
 # Health is read one device at a time: a bound on the requests one task makes for it.
 MAX_HEALTH_DEVICES = 500
 
@@ -210,9 +219,11 @@ def read_deployments(module):
     if params['include_device_health'] and (device_state is None or target.group_id is None):
         raise OptionError('include_device_health', 'needs group_id and device_state (GA API): the devices whose '
                           'health to read')
+    if params['status_only'] and device_state is not None:
+        raise OptionError('status_only', 'reads the status alone; device_state needs the deployment too: give one')
     deployment_id = target.check_deployment_id(params['deployment_id'])
     try:
-        result = dict(target.read(deployment_id), changed=False)
+        result = dict(target.read(deployment_id, status_only=params['status_only']), changed=False)
     except AduError as exc:
         if not (module.check_mode and exc.status_code == 404):
             raise

@@ -294,3 +294,14 @@ def test_a_refused_plan_still_sets_and_publishes_adu_rollout(runner, emulator):
     assert 'retry_failed' in story(play)['error'] and story(play)['rings'] == []
     assert [r for r in play.results if 'ansible_stats' in r]
     assert writes(emulator) == []
+
+
+def test_a_ring_costs_a_read_a_create_and_one_request_per_poll(runner, emulator):
+    play = runner.play(rollout_play(runner, [ring('pilot', 'ring-pilot')], adu_rollout_check_compatibility=False),
+                       verbosity=1)
+    assert play.rc == 0, play.output
+    ring_calls = [e['route'] for e in emulator.journal if e.get('deployment_id') == 'fw-pilot']
+    polls = play.output.count('"msg": "ring pilot: ')
+    assert polls >= 2  # ring-pilot plays its rollout over two seconds
+    # the role's read (404), adu_deployment's read before its PUT (404), the PUT, then one status read per poll
+    assert ring_calls == ['ga_get_deployment', 'ga_get_deployment', 'ga_create'] + ['ga_group_status'] * polls

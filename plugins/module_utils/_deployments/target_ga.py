@@ -70,9 +70,10 @@ class GroupTarget(PreviewTarget):
     def actions(self, check_mode):
         return GroupActionService(self.api, check_mode, self.device_class_id)
 
-    def read(self, deployment_id):
+    def read(self, deployment_id, status_only=False):
         # The group deployment and the group status (one read covers every subgroup), also for one subgroup.
-        result = {'deployment': self.api.get_deployment(deployment_id), 'status': self.api.get_status(deployment_id)}
+        result = {} if status_only else {'deployment': self.api.get_deployment(deployment_id)}
+        result['status'] = self.api.get_status(deployment_id)
         result['subgroups'] = [
             {'device_class_id': s.get('device_class_id'), 'status': s} for s in result['status']['subgroup_status']
             if self.device_class_id in (None, s.get('device_class_id'))]

@@ -63,9 +63,11 @@ class PreviewTarget:
     def status(self, deployment_id):
         return self.api.get_status(deployment_id)
 
-    def read(self, deployment_id):
-        """The deployment and its status (adu_deployment_info)."""
-        return {'deployment': self.api.get_deployment(deployment_id), 'status': self.status(deployment_id)}
+    def read(self, deployment_id, status_only=False):
+        """The deployment and its status (adu_deployment_info); its status alone with status_only."""
+        result = {} if status_only else {'deployment': self.api.get_deployment(deployment_id)}
+        result['status'] = self.status(deployment_id)
+        return result
 
     def device_states(self, deployment_id, device_state, deployment, max_items=None):  # pylint: disable=unused-argument
         # The preview API cannot filter: every device is read (max_items bounds them all) and the wanted state kept.
