@@ -44,7 +44,7 @@ options:
     version_added: 1.3.0
   status_only:
     description:
-      - With O(deployment_id), read only the deployment's status (one request instead of two), as a poll needs:
+      - With O(deployment_id), read only the deployment's status (one request instead of two), as a poll needs;
         RV(status) and RV(subgroups) are returned, RV(deployment) is not. A canceled deployment shows in its status
         (C(deployment_state) V(Canceled)).
       - Not with O(device_state), whose listing needs the deployment's subgroups.
