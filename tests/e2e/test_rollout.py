@@ -305,3 +305,14 @@ def test_a_ring_costs_a_read_a_create_and_one_request_per_poll(runner, emulator)
     assert polls >= 2  # ring-pilot plays its rollout over two seconds
     # the role's read (404), adu_deployment's read before its PUT (404), the PUT, then one status read per poll
     assert ring_calls == ['ga_get_deployment', 'ga_get_deployment', 'ga_create'] + ['ga_group_status'] * polls
+
+
+def test_status_only_reads_one_status_and_refuses_device_state(runner, emulator):
+    args = dict(runner.connection(), group_id='dpokluda-test', deployment_id='test0809083849', status_only=True)
+    play = runner.play([{'adu.device_update.adu_deployment_info': args},
+                        {'adu.device_update.adu_deployment_info': dict(args, device_state='Failed'),
+                         'ignore_errors': True}])
+    read, refused = play.results
+    assert 'deployment' not in read and read['status']['deployment_state'] and read['subgroups']
+    assert refused['msg'].startswith('status_only: reads the status alone')
+    assert [e['route'] for e in emulator.journal if e['route'] not in ('token', 'discovery')] == ['ga_group_status']
