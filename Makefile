@@ -145,6 +145,7 @@ bench: venv tree azurite
 	$(TEST_ENV) $(BIN)/python scripts/bench_staging.py --json $(BUILD)/bench/staging.json
 	$(TEST_ENV) $(BIN)/python scripts/bench_manifest.py --json $(BUILD)/bench/manifest.json
 	$(TEST_ENV) $(BIN)/python scripts/bench_inventory.py --json $(BUILD)/bench/inventory.json
+	$(TEST_ENV) $(BIN)/python scripts/bench_listing.py --json $(BUILD)/bench/listing.json
 
 clean:
 	rm -rf $(BUILD) $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache .hypothesis .coverage*

@@ -60,3 +60,25 @@ def test_manifest_bench_runs(tmp_path):
     figures = json.loads(out.read_text())
     assert figures['sha256sum']['rc'] == 0 and figures['module']['rc'] == 0, proc.stdout
     assert 0 < figures['module']['peak_rss_mb'] < 400
+
+
+def test_inventory_bench_lists_every_device(tmp_path):
+    out = tmp_path / 'inventory.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_inventory.py'), '--devices', '300',
+                           '--page-size', '100', '--json', str(out)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    figures = json.loads(out.read_text())
+    # the seed's own 10 devices of dpokluda-test, beside the bench's group
+    assert figures['inventory']['hosts'] == int(figures['sdk']['listed']) == 310, proc.stdout
+    assert figures['parse']['hosts'] == '310'
+
+
+def test_listing_bench_lists_every_device_state(tmp_path):
+    out = tmp_path / 'listing.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_listing.py'), '--devices', '250',
+                           '--page-sizes', '50', '--json', str(out)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    row = json.loads(out.read_text())[0]
+    assert row['module']['rc'] == 0 and row['sdk']['listed'] == '250', proc.stdout

@@ -1,0 +1,118 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, adu.device_update contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""make bench, section 9: a deployment's device states at fleet scale, adu_deployment_info against Microsoft's SDK.
+
+For each number of devices (--devices) and page size (--page-sizes), one GA deployment in a group of that many
+devices; times one ansible-playbook run of adu_deployment_info (device_state any) and a Python process listing the
+same device states with azure-iot-deviceupdate, each with its peak resident memory. It measures and prints; it
+asserts nothing.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+
+from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+TOKEN = 'emu-static-access-token-for-tests'
+CLASS = 'b' * 40
+SDK_LISTING = r'''
+import sys, time
+from azure.core.credentials import AccessToken
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.iot.deviceupdate import DeviceUpdateClient
+
+class Token:
+    def get_token(self, *scopes, **kwargs):
+        return AccessToken(sys.argv[3], int(time.time()) + 3600)
+
+class ToEmulator(SansIOHTTPPolicy):
+    def on_request(self, request):
+        request.http_request.url = request.http_request.url.replace('https://adu-emulator.test', sys.argv[1])
+
+client = DeviceUpdateClient(endpoint='adu-emulator.test', credential=Token(), instance_id='blue',
+                            connection_verify=sys.argv[2], per_call_policies=[ToEmulator()], api_version='2022-10-01')
+print(sum(1 for _state in client.device_management.list_device_states_for_device_class_subgroup_deployment(
+    'bench-fleet', sys.argv[4], 'bench-deployment')))
+'''
+
+
+def timed(command, env=None):
+    """(seconds, peak resident MB of this child or None, completed process): one child at a time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.time()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    seconds = time.time() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, (round(peak / 1024.0, 1) if peak > before else None), proc
+
+
+def measure(emulator, work, devices, page_size):
+    emulator.store.seed['device_groups'] = {'bench-fleet': {'device_classes': {CLASS: {'totalDevices': devices}}}}
+    emulator.reset()
+    emulator.page_size = page_size
+    emulator.store.add_ga_deployment('blue', 'bench-fleet', {
+        'deploymentId': 'bench-deployment', 'update': {'updateId': {
+            'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}}},
+        {CLASS: {'totalDevices': devices, 'devicesCompletedSucceededCount': devices}})
+    play = os.path.join(work, 'listing.yml')
+    with open(play, 'w') as handle:
+        json.dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
+            'adu.device_update.adu_deployment_info': {
+                'endpoint': emulator.url, 'ca_path': emulator.ca_path, 'instance': 'blue', 'access_token': TOKEN,
+                'group_id': 'bench-fleet', 'deployment_id': 'bench-deployment', 'device_state': 'any'}}]}], handle)
+    env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_HOME=os.path.join(work, 'home'))
+    sdk = timed([sys.executable, '-c', SDK_LISTING, emulator.url, emulator.ca_path, TOKEN, CLASS], env=env)
+    module = timed(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play], env=env)
+    return {'devices': devices, 'page_size': page_size,
+            'sdk': {'seconds': round(sdk[0], 2), 'peak_rss_mb': sdk[1], 'listed': sdk[2].stdout.strip(),
+                    'rc': sdk[2].returncode},
+            'module': {'seconds': round(module[0], 2), 'peak_rss_mb': module[1], 'rc': module[2].returncode},
+            'ratio': round(module[0] / sdk[0], 2) if sdk[0] else None}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
+    parser.add_argument('--devices', default='10000,100000', help='comma-separated numbers of devices')
+    parser.add_argument('--page-sizes', default='50,1000', help='comma-separated page sizes of the emulator')
+    parser.add_argument('--json', help='write the figures here as JSON')
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix='adu-bench-listing-')
+    emulator = Emulator(cert_dir=os.path.join(work, 'ca')).start()
+    rows = []
+    try:
+        print('9. A deployment\'s device states: adu_deployment_info (a play) against the SDK (a Python process)')
+        print('%10s %6s %12s %12s %8s %14s %14s' % ('devices', 'page', 'SDK s', 'module s', 'ratio', 'SDK RSS MB',
+                                                   'module RSS MB'))
+        for devices in [int(n) for n in args.devices.split(',')]:
+            for page_size in [int(n) for n in args.page_sizes.split(',')]:
+                row = measure(emulator, work, devices, page_size)
+                rows.append(row)
+                print('%10d %6d %12.2f %12.2f %8s %14s %14s' % (
+                    devices, page_size, row['sdk']['seconds'], row['module']['seconds'], row['ratio'],
+                    row['sdk']['peak_rss_mb'], row['module']['peak_rss_mb']))
+                if row['module']['rc'] or row['sdk']['rc']:
+                    print('  (a run failed: module rc %s, SDK rc %s)' % (row['module']['rc'], row['sdk']['rc']))
+        if args.json:
+            with open(args.json, 'w') as handle:
+                json.dump(rows, handle, indent=2)
+    finally:
+        emulator.stop()
+
+
+if __name__ == '__main__':
+    main()
