@@ -96,8 +96,8 @@ def main():
     rows = []
     try:
         print('9. A deployment\'s device states: adu_deployment_info (a play) against the SDK (a Python process)')
-        print('%10s %6s %12s %12s %8s %14s %14s' % ('devices', 'page', 'SDK s', 'module s', 'ratio', 'SDK RSS MB',
-                                                   'module RSS MB'))
+        headings = ('devices', 'page', 'SDK s', 'module s', 'ratio', 'SDK RSS MB', 'module RSS MB')
+        print('%10s %6s %12s %12s %8s %14s %14s' % headings)
         for devices in [int(n) for n in args.devices.split(',')]:
             for page_size in [int(n) for n in args.page_sizes.split(',')]:
                 row = measure(emulator, work, devices, page_size)
