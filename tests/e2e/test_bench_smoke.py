@@ -82,3 +82,14 @@ def test_listing_bench_lists_every_device_state(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     row = json.loads(out.read_text())[0]
     assert row['module']['rc'] == 0 and row['sdk']['listed'] == '250', proc.stdout
+
+
+def test_rollout_bench_counts_requests_per_ring(tmp_path):
+    out = tmp_path / 'rollout.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_rollout.py'), '--json', str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    figures = json.loads(out.read_text())
+    for row in figures['first']['rings'].values():  # a read, adu_deployment's read and PUT, one request a poll
+        assert row['writes'] == 1 and row['requests'] == 3 + row['polls'], proc.stdout
+    assert all(row == {'requests': 2, 'polls': 1, 'writes': 0} for row in figures['rerun']['rings'].values())
