@@ -72,6 +72,33 @@ def run(emulator, azurite, manifest, directory, work):
     return proc, time.time() - started, (peaks[-1] / 1024.0 if peaks else float('nan'))
 
 
+# Microsoft's own upload of the same file, for comparison: one blob, max_concurrency given.
+SDK_UPLOAD = r'''
+import sys
+from azure.storage.blob import BlobServiceClient
+service = BlobServiceClient.from_connection_string(sys.argv[1])
+container = service.get_container_client('bench-sdk')
+try:
+    container.create_container()
+except Exception:  # already there from the last run
+    pass
+with open(sys.argv[2], 'rb') as handle:
+    container.upload_blob('image-%s.swu' % sys.argv[3], handle, overwrite=True, max_concurrency=int(sys.argv[3]))
+'''
+
+
+def sdk_upload(azurite, path, concurrency):
+    """(seconds, peak RSS MB) of the SDK uploading the file with max_concurrency."""
+    measure = ('import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); '
+               'sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); '
+               'sys.exit(p.returncode)')
+    started = time.time()
+    proc = subprocess.run([sys.executable, '-c', measure, sys.executable, '-c', SDK_UPLOAD, azurite.connection_string,
+                           path, str(concurrency)], capture_output=True, text=True, check=False)
+    peaks = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith('PEAK ')]
+    return proc.returncode, time.time() - started, (peaks[-1] / 1024.0 if peaks else float('nan'))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--size', type=int, default=200, help='MB of the build file')
@@ -79,7 +106,7 @@ def main():
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix='adu-bench-staging-')
     emulator = Emulator(cert_dir=work).start()
-    emulator.store.catalog.import_seconds = 1.0
+    emulator.store.catalog.import_seconds = 0  # the import ends at once: the figures are the staging's
     azurite = Azurite(os.path.join(work, 'azurite'))
     try:
         directory = os.path.join(work, 'build')
@@ -95,6 +122,17 @@ def main():
             figures[name.split()[0]] = {'rc': proc.returncode, 'seconds': round(seconds, 1), 'peak_rss_mb': round(peak)}
         print('(peak RSS: the largest process of the run, ansible-playbook or the module; the file is %d MB: a module '
               'that read it whole would show at least that)' % args.size)
+        sdk = {}
+        for concurrency in (1, 4, 8):
+            rc, seconds, peak = sdk_upload(azurite, os.path.join(directory, 'image.swu'), concurrency)
+            sdk[concurrency] = {'rc': rc, 'seconds': round(seconds, 1), 'peak_rss_mb': round(peak)}
+            print('%-28s %10.1f %16.0f %s' % ('SDK upload_blob, %d at once' % concurrency, seconds, peak,
+                                             'the file alone, no import' if rc == 0 else 'failed: rc %d' % rc))
+        best = min(v['seconds'] for v in sdk.values())
+        figures['sdk'] = sdk
+        figures['ratio_to_best_sdk_upload'] = round(figures['first']['seconds'] / best, 2) if best else None
+        print('first run / the SDK\'s best upload: %s (the first run also starts ansible-playbook and imports)'
+              % figures['ratio_to_best_sdk_upload'])
         if args.json:
             with open(args.json, 'w') as handle:
                 json.dump(figures, handle, indent=2)

@@ -48,6 +48,7 @@ def test_staging_bench_runs_and_uploads_once(tmp_path):
     assert 0 < figures['first']['peak_rss_mb'] < 400
     assert '[True, True] imported update Contoso/Large/1.0.8' in proc.stdout
     assert '[] update Contoso/Large/1.0.8 is imported; nothing to do' in proc.stdout
+    assert all(run['rc'] == 0 for run in figures['sdk'].values()) and figures['ratio_to_best_sdk_upload'] > 0
 
 
 def test_manifest_bench_runs(tmp_path):
