@@ -126,8 +126,8 @@ def main():
         for concurrency in (1, 4, 8):
             rc, seconds, peak = sdk_upload(azurite, os.path.join(directory, 'image.swu'), concurrency)
             sdk[concurrency] = {'rc': rc, 'seconds': round(seconds, 1), 'peak_rss_mb': round(peak)}
-            print('%-28s %10.1f %16.0f %s' % ('SDK upload_blob, %d at once' % concurrency, seconds, peak,
-                                             'the file alone, no import' if rc == 0 else 'failed: rc %d' % rc))
+            said = 'the file alone, no import' if rc == 0 else 'failed: rc %d' % rc
+            print('%-28s %10.1f %16.0f %s' % ('SDK upload_blob, %d at once' % concurrency, seconds, peak, said))
         best = min(v['seconds'] for v in sdk.values())
         figures['sdk'] = sdk
         figures['ratio_to_best_sdk_upload'] = round(figures['first']['seconds'] / best, 2) if best else None
