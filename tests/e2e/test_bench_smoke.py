@@ -94,3 +94,15 @@ def test_rollout_bench_counts_requests_per_ring(tmp_path):
     for row in figures['first']['rings'].values():  # a read, adu_deployment's read and PUT, one request a poll
         assert row['writes'] == 1 and row['requests'] == 3 + row['polls'], proc.stdout
     assert all(row == {'requests': 2, 'polls': 1, 'writes': 0} for row in figures['rerun']['rings'].values())
+
+
+def test_groups_bench_reads_within_the_limits(tmp_path):
+    out = tmp_path / 'groups.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_groups.py'), '--groups', '40',
+                           '--window', '2', '--json', str(out)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    figures = json.loads(out.read_text())
+    # the module's reads take their budgets' slots: no 429 from one controller, and no sooner than the limits allow
+    assert figures['module']['rc'] == 0 and figures['module']['throttled'] == 0, proc.stdout
+    assert figures['module']['floor'] > 0 and figures['module']['seconds'] >= figures['module']['floor']
