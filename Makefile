@@ -148,6 +148,7 @@ bench: venv tree azurite
 	$(TEST_ENV) $(BIN)/python scripts/bench_listing.py --json $(BUILD)/bench/listing.json
 	$(TEST_ENV) $(BIN)/python scripts/bench_rollout.py --json $(BUILD)/bench/rollout.json
 	$(TEST_ENV) $(BIN)/python scripts/bench_groups.py --json $(BUILD)/bench/groups.json
+	$(TEST_ENV) $(BIN)/python scripts/bench_tasks.py --json $(BUILD)/bench/tasks.json
 
 clean:
 	rm -rf $(BUILD) $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache .hypothesis .coverage*

@@ -25,33 +25,11 @@ sys.path.insert(0, os.path.join(ROOT, 'tests'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'e2e'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from bench import _Path  # noqa: E402  pylint: disable=wrong-import-position
 from conftest import Runner  # noqa: E402  pylint: disable=wrong-import-position
 from test_rollout import ring, rollout_play  # noqa: E402  pylint: disable=wrong-import-position
 
 RINGS = (('canary', 'ring-canary'), ('pilot', 'ring-pilot'), ('broad', 'ring-broad'))
-
-
-class _Path(str):
-    """The few pathlib calls Runner makes, on a plain directory."""
-
-    def __truediv__(self, other):
-        return _File(os.path.join(self, other))
-
-
-class _File(str):
-    def write_text(self, text):
-        with open(self, 'w') as handle:
-            handle.write(text)
-
-    def exists(self):
-        return os.path.exists(self)
-
-    def read_text(self):
-        with open(self) as handle:
-            return handle.read()
-
-    def __truediv__(self, other):
-        return _File(os.path.join(self, other))
 
 
 def counted(emulator, play):

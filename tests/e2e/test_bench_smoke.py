@@ -106,3 +106,14 @@ def test_groups_bench_reads_within_the_limits(tmp_path):
     # the module's reads take their budgets' slots: no 429 from one controller, and no sooner than the limits allow
     assert figures['module']['rc'] == 0 and figures['module']['throttled'] == 0, proc.stdout
     assert figures['module']['floor'] > 0 and figures['module']['seconds'] >= figures['module']['floor']
+
+
+def test_tasks_bench_measures_a_no_op_task_against_ping(tmp_path):
+    out = tmp_path / 'tasks.json'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'bench_tasks.py'), '--items', '3',
+                           '--rounds', '1', '--modules', 'adu_update_info,adu_update_manifest', '--json', str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    figures = json.loads(out.read_text())
+    assert sorted(figures) == ['adu_update_info', 'adu_update_manifest']
+    assert all(row['ms'] > 0 and row['ping_ms'] > 0 for row in figures.values())
