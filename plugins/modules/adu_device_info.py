@@ -63,7 +63,7 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ failed.devices | map(attribute='device_id') | list }}"
 
-- name: Can the thermostats' device class install the new firmware?
+- name: Can the gateways' device class install the new firmware?
   adu.device_update.adu_device_info:
     endpoint: https://contoso.api.adu.microsoft.com
     instance: blue
