@@ -89,7 +89,8 @@ $(COMPAT_VENV)/.installed: requirements.txt tests/requirements-compat.txt
 compat: $(COMPAT_VENV)/.installed tree
 	PATH="$(CURDIR)/$(COMPAT_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests" \
 	  ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" $(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider -n 2 \
-	  tests/e2e/test_adu_deployment.py tests/e2e/test_auth.py tests/e2e/test_ga.py tests/e2e/test_hostile_input.py
+	  tests/e2e/test_adu_deployment.py tests/e2e/test_auth.py tests/e2e/test_ga.py tests/e2e/test_hostile_input.py \
+	  tests/e2e/test_devices.py tests/e2e/test_rollout.py tests/e2e/test_strict_emulator.py
 	$(COMPAT_VENV)/bin/ansible --version | sed -n 1p
 
 # CI machines may lack shellcheck, which ansible-test sanity runs on scripts/, and Java 17, which

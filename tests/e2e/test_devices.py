@@ -11,6 +11,7 @@ __metaclass__ = type
 import json
 import os
 import subprocess
+import time
 
 import yaml
 
@@ -122,8 +123,15 @@ def test_cache_sends_no_request_the_second_time(emulator, tmp_path):
     assert calls >= 2
     second = listed(ansible_inventory(tmp_path, source, '--list'))
     assert len(adu_calls(emulator)) == calls and second == first
-    ansible_inventory(tmp_path, source, '--list', '--flush-cache')
-    assert len(adu_calls(emulator)) > calls  # flushing the cache reads again
+    # past cache_timeout, the service is read again
+    expiring = inventory_file(tmp_path, emulator, name='expiring.adu_devices.yml', cache=True,
+                              cache_plugin='ansible.builtin.jsonfile', cache_connection=str(tmp_path / 'cache2'),
+                              cache_timeout=1)
+    listed(ansible_inventory(tmp_path, expiring, '--list'))
+    read_once = len(adu_calls(emulator))
+    time.sleep(1.5)
+    listed(ansible_inventory(tmp_path, expiring, '--list'))
+    assert len(adu_calls(emulator)) > read_once
 
 
 def test_wrong_instance_or_secret_is_one_clear_error(emulator, tmp_path):
