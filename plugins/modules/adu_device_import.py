@@ -87,7 +87,7 @@ def import_devices(module):
     running = api.operations(running=True)
     diff = {'before': {}, 'after': {'import_type': import_type}}
     if running:
-        operation = api.operation_at(api.operation_url(running[0]['operation_id']), 'following a running import')
+        operation = api.operation_at(api.operation_path(running[0]['operation_id']), 'following a running import')
         result = {'changed': False, 'diff': {'before': {}, 'after': {}},
                   'msg': 'an import of devices was already running (operation %s): followed it, started none'
                          % operation.operation_id}

@@ -19,17 +19,18 @@ from ansible_collections.adu.device_update.plugins.module_utils._devices.wire im
     normalize_device_class,
     normalize_installable,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi
-from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import parse_retry_after
-from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import normalize_operation
+from ansible_collections.adu.device_update.plugins.module_utils._updates.api import OperationsApi
 
 
 def _filter_query(filter_):
     return '&filter=' + quote(filter_, safe='') if filter_ else ''
 
 
-class DevicesApi(InstanceApi):
-    """The devices, device classes and device imports of one instance."""
+class DevicesApi(OperationsApi):
+    """The devices, device classes and device imports of one instance; its operations are device imports."""
+
+    NAMES_UPDATE = False
+    KIND = 'device import operation'
 
     def device_pages(self, filter_=None):
         """The devices (module identities included) of each page as it comes: a listing of a million devices is
@@ -95,29 +96,3 @@ class DevicesApi(InstanceApi):
         response = self._response('POST', self._url('/devices:import'), describe, 'instance %s' % self.instance,
                                   safe_to_repeat=False, body=import_type)
         return self._operation_of(response, describe)
-
-    def read_operation(self, operation, update_id=None):  # pylint: disable=unused-argument
-        """GET a device import operation; its body and the Retry-After the service asks polls to keep (as
-        UpdatesApi.read_operation, so that one OperationFollower follows both)."""
-        what = 'operation %s' % operation.operation_id
-        response = self._response('GET', operation.url, 'reading ' + what, what)
-        operation.body = normalize_operation(response.body, operation.operation_id, what='a device import operation')
-        operation.body.pop('update', None)
-        operation.retry_after = parse_retry_after(response.headers.get('Retry-After'))
-        return operation
-
-    def operation_url(self, operation_id):
-        """The URL of a device import operation the service listed (its list gives ids, not locations)."""
-        return self._url('/operations/' + path_segment(operation_id))
-
-    def operations(self, running=True):
-        """The device import operations the service keeps, the running ones only with running."""
-        what = 'the device import operations of instance %s' % self.instance
-        query = _filter_query("status eq 'NotStarted' or status eq 'Running'" if running else None)
-        found = []
-        for item in self._pages(self._url('/operations', query), 'listing ' + what, 'instance %s' % self.instance,
-                                what):
-            operation = normalize_operation(item, what='an operation in ' + what)
-            operation.pop('update', None)
-            found.append(operation)
-        return found

@@ -31,10 +31,51 @@ from ansible_collections.adu.device_update.plugins.module_utils._updates.wire im
 RUNNING_FILTER = "status eq 'NotStarted' or status eq 'Running'"
 
 
-class UpdatesApi(InstanceApi):
-    """The update APIs of one instance."""
+class OperationsApi(InstanceApi):
+    """Long-running operations of a surface (updates, and device imports), as the service keeps them under
+    <ROOT>/operations: read at the pace the surface's budget allows, listed with the one running filter. A surface
+    whose operations name no update drops the key (NAMES_UPDATE false)."""
+
+    OPERATION_PACE = None
+    LIST_PACE = None
+    NAMES_UPDATE = True
+    KIND = 'operation'
+
+    def _operation_body(self, raw, operation_id=None, update_id=None, what=None):
+        article = 'an' if self.KIND[0] in 'aeiou' else 'a'
+        body = normalize_operation(raw, operation_id, update_id, what=what or '%s %s' % (article, self.KIND))
+        if not self.NAMES_UPDATE:
+            body.pop('update', None)
+        return body
+
+    def read_operation(self, operation, update_id=None):
+        """GET the operation; its body and the Retry-After the service asks polls to keep."""
+        what = 'operation %s' % operation.operation_id
+        response = self._response('GET', operation.url, 'reading ' + what, what, pace=self.OPERATION_PACE)
+        operation.body = self._operation_body(response.body, operation.operation_id, update_id)
+        operation.retry_after = parse_retry_after(response.headers.get('Retry-After'))
+        return operation
+
+    def operations(self, running=True):
+        """The operations the service keeps, the running ones with its one filter."""
+        what = 'the %ss of instance %s' % (self.KIND, self.instance)
+        query = '&filter=' + quote(RUNNING_FILTER, safe='') if running else ''
+        return [self._operation_body(item, what='an operation in ' + what) for item in self._pages(
+            self._url('/operations', query), 'listing ' + what, 'instance %s' % self.instance, what,
+            pace=self.LIST_PACE)]
+
+    def operation_path(self, operation_id):
+        """The URL of an operation the service listed (its list gives ids, not locations)."""
+        return self._url('/operations/' + path_segment(operation_id))
+
+
+class UpdatesApi(OperationsApi):
+    """The update APIs of one instance; its operations are imports (the service lists no deletes)."""
 
     ROOT = 'updates'
+    OPERATION_PACE = UPDATE_API
+    LIST_PACE = OPERATIONS_LIST
+    KIND = 'update operation'
 
     def suspects(self, missing):
         return 'the provider, name and version, and that the instance is %s (a wrong instance is answered 404 as well)' \
@@ -66,26 +107,6 @@ class UpdatesApi(InstanceApi):
         response = self._response('DELETE', self._url(self._update_path(update_id)), 'deleting ' + name, name,
                                   safe_to_repeat=False, pace=UPDATE_API)
         return self._operation_of(response, 'deleting ' + name)
-
-    def read_operation(self, operation, update_id=None):
-        """GET the operation; its body and the Retry-After the service asks polls to keep."""
-        what = 'operation %s' % operation.operation_id
-        response = self._response('GET', operation.url, 'reading ' + what, what, pace=UPDATE_API)
-        operation.body = normalize_operation(response.body, operation.operation_id, update_id)
-        operation.retry_after = parse_retry_after(response.headers.get('Retry-After'))
-        return operation
-
-    def operations(self, running=True):
-        """Import operations (the service lists no deletes), the running ones with its one filter."""
-        what = 'the update operations of instance %s' % self.instance
-        query = '&filter=' + quote(RUNNING_FILTER, safe='') if running else ''
-        return [normalize_operation(item, what='an operation in ' + what) for item in self._pages(
-            self._url('/operations', query), 'listing ' + what, 'instance %s' % self.instance, what,
-            pace=OPERATIONS_LIST)]
-
-    def operation_path(self, operation_id):
-        """The URL of an import operation the service listed (its list gives ids, not locations)."""
-        return self._url('/operations/' + path_segment(operation_id))
 
     def operation(self, operation_id):
         what = 'operation %s' % operation_id
