@@ -13,7 +13,7 @@ import json
 import re
 import time
 import uuid
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from . import fleet
 
@@ -113,7 +113,7 @@ class DeviceRoutes:
             items = fleet.devices(self.emulator.store, p['instance'])
             if clauses:
                 items = [d for d in items if all(d.get(k) == v for k, v in clauses.items())]
-            return self._listing(self._with_modules(items), query, '/deviceUpdate/%s/management/devices' % p['instance'])
+            return self._ga_page(self._with_modules(items), query, '/deviceUpdate/%s/management/devices' % p['instance'])
         return self._instance_call(params, query, entry, fault, read)
 
     def _with_modules(self, devices):
@@ -128,17 +128,6 @@ class DeviceRoutes:
             for module_id in modular.get(device['deviceClassId']) or ():
                 items.append(dict(device, moduleId=module_id))
         return items
-
-    def _listing(self, items, query, path):
-        """A page of a listing, honouring top (the spec's $top where a route has it)."""
-        top = query.get('top', query.get('$top', [None]))[0]
-        if top is not None:
-            if not top.isdigit() or int(top) < 1:
-                return {'_status': 400, 'message': 'top must be a positive whole number.'}
-            items = items[:int(top)]
-        # The next page's link keeps the filter, as the service's does.
-        kept = ''.join('%s=%s&' % (key, quote(query[key][0], safe='')) for key in ('filter',) if key in query)
-        return self._page(items, query, '%s?api-version=%s&%s' % (path, query['api-version'][0], kept))
 
     def _route_device_get(self, params, body, query, entry, fault):
         def read(p):
@@ -201,7 +190,7 @@ class DeviceRoutes:
                 if not wanted:
                     return {'_status': 400, 'message': "Unsupported filter: use status eq 'Running' (or NotStarted)."}
                 items = [o for o in items if o['status'] in wanted]
-            return self._listing(items, query, '/deviceUpdate/%s/management/operations' % p['instance'])
+            return self._ga_page(items, query, '/deviceUpdate/%s/management/operations' % p['instance'])
         return self._instance_call(params, query, entry, fault, read)
 
     # Device classes
@@ -215,7 +204,7 @@ class DeviceRoutes:
                 if found is None:
                     return {'_status': 400, 'message': "Unsupported filter: use friendlyName eq '...'."}
                 items = [c for c in items if c['friendlyName'] == found.group(1).replace("''", "'")]
-            return self._listing(items, query, '/deviceUpdate/%s/management/deviceClasses' % p['instance'])
+            return self._ga_page(items, query, '/deviceUpdate/%s/management/deviceClasses' % p['instance'])
         return self._instance_call(params, query, entry, fault, read)
 
     def _route_device_class_get(self, params, body, query, entry, fault):
@@ -242,9 +231,9 @@ class DeviceRoutes:
             store = self.emulator.store
             if fleet.device_class(store, p['instance'], p['device_class_id']) is None:
                 return None
-            in_use = sorted(g for g, s in fleet.subgroups(store, p['instance'])
-                            if s['deviceClassId'] == p['device_class_id'] and store.ga_subgroups(p['instance'], g) and
-                            any(x['deviceClassId'] == p['device_class_id'] for x in store.ga_subgroups(p['instance'], g)))
+            groups = sorted(set(g for g, _subgroup in fleet.subgroups(store, p['instance'])))
+            in_use = [g for g in groups if any(s['deviceClassId'] == p['device_class_id']
+                                               for s in store.ga_subgroups(p['instance'], g) or [])]
             if in_use:
                 return {'_status': 409, '_code': 'DeviceClassInUse', 'message': (
                     'Device class %s is referenced by the subgroups of group(s) %s: delete them first.'
@@ -258,7 +247,7 @@ class DeviceRoutes:
             store = self.emulator.store
             if fleet.device_class(store, p['instance'], p['device_class_id']) is None:
                 return None
-            return self._listing([fleet.update_info(u) for u in fleet.installable(store, p['instance'],
+            return self._ga_page([fleet.update_info(u) for u in fleet.installable(store, p['instance'],
                                                                                   p['device_class_id'])],
                                  query, '/deviceUpdate/%s/management/deviceClasses/%s/installableUpdates' % (
                                      p['instance'], p['device_class_id']))
@@ -270,8 +259,7 @@ class DeviceRoutes:
             store = self.emulator.store
             if store.ga_subgroups(p['instance'], p['group_id']) is None:
                 return None
-            active = [d for d, e in self._instance(p)['groups'].get(p['group_id'], {}).items() if any(
-                s['status'].get('deploymentState') == 'Active' for s in e['subgroups'].values())]
+            active = store.active_ga_deployments(p['instance'], p['group_id'])
             if self.emulator.strict and active:
                 # As the service answers (Azure/iot-hub-device-update#261): 400 while deployments are active.
                 return {'_status': 400, 'message': 'Group %s has active deployments (%s); cancel or delete them '

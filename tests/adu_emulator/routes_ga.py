@@ -70,10 +70,17 @@ class GaRoutes:
         return self._ga_call(params, query, entry, fault, read)
 
     def _ga_page(self, items, query, path):
-        """One page of a GA listing; nextLink is relative and keeps the api-version."""
+        """One page of a GA listing: top honoured (at most that many items in all), and a nextLink that keeps the
+        api-version and the filter, as the service's does."""
         if items is None:
             return None
-        return self._page(items, query, '%s?api-version=%s&' % (path, query['api-version'][0]))
+        top = query.get('top', query.get('$top', [None]))[0]
+        if top is not None:
+            if not top.isdigit() or int(top) < 1:
+                return {'_status': 400, 'message': 'top must be a positive whole number.'}
+            items = items[:int(top)]
+        kept = ''.join('%s=%s&' % (key, quote(query[key][0], safe='')) for key in ('filter', 'search') if key in query)
+        return self._page(items, query, '%s?api-version=%s&%s' % (path, query['api-version'][0], kept))
 
     def _route_ga_subgroups(self, params, body, query, entry, fault):
         return self._ga_call(params, query, entry, fault, lambda store, p: self._ga_page(
@@ -154,12 +161,9 @@ class GaRoutes:
             wanted = _state_filter(query.get('filter', [None])[0])
             if devices is not None and wanted is not None:
                 devices = [d for d in devices if d['deviceState'] == wanted]
-            path = '/deviceUpdate/%s/management/groups/%s/deviceClassSubgroups/%s/deployments/%s/devicestates' % (
-                p['instance'], p['group_id'], p['device_class_id'], p['deployment_id'])
-            link = '%s?api-version=%s&' % (path, query['api-version'][0])
-            if query.get('filter'):
-                link += 'filter=%s&' % quote(query['filter'][0], safe='')
-            return self._page(devices, query, link)
+            return self._ga_page(devices, query, '/deviceUpdate/%s/management/groups/%s/deviceClassSubgroups/%s'
+                                 '/deployments/%s/devicestates' % (p['instance'], p['group_id'], p['device_class_id'],
+                                                                   p['deployment_id']))
         return self._ga_call(params, query, entry, fault, read)
 
 

@@ -64,11 +64,6 @@ def match(method, segments):
     return None
 
 
-def _version_key(version):
-    parts = str(version).split('.')
-    return (0, tuple(int(p) for p in parts)) if all(p.isdigit() for p in parts) else (1, (str(version),))
-
-
 def _hash(text, modulo):
     return int(hashlib.sha1(text.encode('utf-8')).hexdigest(), 16) % modulo
 
@@ -92,7 +87,7 @@ class GroupRoutes:
         """The newest update of a family (provider, name) in the instance, or None."""
         versions = [u for u in self.emulator.store.catalog.list(instance)
                     if family is None or (u['updateId']['provider'], u['updateId']['name']) == family]
-        return max(versions, key=lambda u: _version_key(u['updateId']['version'])) if versions else None
+        return max(versions, key=lambda u: fleet.version_key(u['updateId']['version'])) if versions else None
 
     def _subgroup_figures(self, instance, group_id):
         """[(subgroup, compliance, best update or None)] of a group, or None when the group is unknown."""

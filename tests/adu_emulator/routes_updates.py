@@ -139,15 +139,9 @@ class UpdateRoutes:
         expression = query.get('filter', [None])[0]
         if expression is not None and expression != RUNNING_FILTER:
             return self._error(400, 'BadRequest', 'The only filter is %s.' % RUNNING_FILTER)
-        top = query.get('top', [None])[0]
-        if top is not None and (not top.isdigit() or int(top) < 1):
-            return self._error(400, 'BadRequest', 'top must be a positive whole number.')
-
-        def read(p):
-            operations = self.catalog.operations_list(p['instance'], expression is not None)
-            return self._ga_page(operations[:int(top)] if top else operations, query,
-                                 '/deviceUpdate/%s/updates/operations' % p['instance'])
-        return self._update_call(params, query, entry, fault, read)
+        return self._update_call(params, query, entry, fault, lambda p: self._ga_page(
+            self.catalog.operations_list(p['instance'], expression is not None), query,
+            '/deviceUpdate/%s/updates/operations' % p['instance']))
 
     def _operation_answer(self, params, query, entry, fault, kind):
         refused = self._ga_refusal(query, entry)
