@@ -19,34 +19,17 @@ __metaclass__ = type
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import SDK_CLIENT, TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
-TOKEN = 'emu-static-access-token-for-tests'
 LIMIT = 30
-SDK_READS = r'''
-import sys, time
-from azure.core.credentials import AccessToken
-from azure.core.pipeline.policies import SansIOHTTPPolicy
-from azure.iot.deviceupdate import DeviceUpdateClient
-
-class Token:
-    def get_token(self, *scopes, **kwargs):
-        return AccessToken(sys.argv[3], int(time.time()) + 3600)
-
-class ToEmulator(SansIOHTTPPolicy):
-    def on_request(self, request):
-        request.http_request.url = request.http_request.url.replace('https://adu-emulator.test', sys.argv[1])
-
-client = DeviceUpdateClient(endpoint='adu-emulator.test', credential=Token(), instance_id='blue',
-                            connection_verify=sys.argv[2], per_call_policies=[ToEmulator()], api_version='2022-10-01')
+SDK_READS = SDK_CLIENT + '''
 groups = [g['groupId'] for g in client.device_management.list_groups()]
 for group in groups:
     list(client.device_management.list_device_class_subgroups_for_group(group))
@@ -64,13 +47,7 @@ def run_one(emulator, command, env, window, timeout):
     emulator.journal[:] = []
     emulator.throttle(action=None, read=None, create=None, delete=None, group=(LIMIT, window),
                       compliance=(LIMIT, window), best_updates=(LIMIT, window))
-    started = time.time()
-    try:
-        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-        rc = proc.returncode
-    except subprocess.TimeoutExpired:
-        rc = 'timeout'
-    seconds = time.time() - started
+    run = timed(command, env=env, timeout=timeout)
     served = [e for e in emulator.journal if e['route'] not in ('token', 'discovery')]
     counts = {}
     for entry in served:
@@ -79,9 +56,8 @@ def run_one(emulator, command, env, window, timeout):
         if kind and not entry.get('throttled'):
             counts[kind] = counts.get(kind, 0) + 1
     floor = floor_seconds(counts, window)
-    return {'rc': rc, 'seconds': round(seconds, 1), 'requests': len(served),
-            'throttled': len([e for e in served if e.get('throttled')]), 'floor': floor,
-            'over_floor': round(seconds / floor, 2) if floor else None}
+    return run.figures(requests=len(served), throttled=len([e for e in served if e.get('throttled')]), floor=floor,
+                       over_floor=round(run.seconds / floor, 2) if floor else None)
 
 
 def main():
@@ -117,9 +93,7 @@ def main():
         for name, row in (('adu_group_info (a play)', module), ('SDK (a Python process)', sdk)):
             shown = (name, row['rc'], row['seconds'], row['floor'], row['over_floor'], row['throttled'])
             print('%-28s %8s %10.1f %10.1f %10s %8d' % shown)
-        if args.json:
-            with open(args.json, 'w') as handle:
-                json.dump(figures, handle, indent=2)
+        write_json(args.json, figures)
     finally:
         emulator.stop()
 

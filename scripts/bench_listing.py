@@ -17,48 +17,20 @@ __metaclass__ = type
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import SDK_CLIENT, TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
-TOKEN = 'emu-static-access-token-for-tests'
 CLASS = 'b' * 40
-SDK_LISTING = r'''
-import sys, time
-from azure.core.credentials import AccessToken
-from azure.core.pipeline.policies import SansIOHTTPPolicy
-from azure.iot.deviceupdate import DeviceUpdateClient
-
-class Token:
-    def get_token(self, *scopes, **kwargs):
-        return AccessToken(sys.argv[3], int(time.time()) + 3600)
-
-class ToEmulator(SansIOHTTPPolicy):
-    def on_request(self, request):
-        request.http_request.url = request.http_request.url.replace('https://adu-emulator.test', sys.argv[1])
-
-client = DeviceUpdateClient(endpoint='adu-emulator.test', credential=Token(), instance_id='blue',
-                            connection_verify=sys.argv[2], per_call_policies=[ToEmulator()], api_version='2022-10-01')
+SDK_LISTING = SDK_CLIENT + '''
 print(sum(1 for _state in client.device_management.list_device_states_for_device_class_subgroup_deployment(
     'bench-fleet', sys.argv[4], 'bench-deployment')))
 '''
-
-
-def timed(command, env=None):
-    """(seconds, peak resident MB of this child or None, completed process): one child at a time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.time()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    seconds = time.time() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, (round(peak / 1024.0, 1) if peak > before else None), proc
 
 
 def measure(emulator, work, devices, page_size):
@@ -78,11 +50,8 @@ def measure(emulator, work, devices, page_size):
     env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_HOME=os.path.join(work, 'home'))
     sdk = timed([sys.executable, '-c', SDK_LISTING, emulator.url, emulator.ca_path, TOKEN, CLASS], env=env)
     module = timed(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play], env=env)
-    return {'devices': devices, 'page_size': page_size,
-            'sdk': {'seconds': round(sdk[0], 2), 'peak_rss_mb': sdk[1], 'listed': sdk[2].stdout.strip(),
-                    'rc': sdk[2].returncode},
-            'module': {'seconds': round(module[0], 2), 'peak_rss_mb': module[1], 'rc': module[2].returncode},
-            'ratio': round(module[0] / sdk[0], 2) if sdk[0] else None}
+    return {'devices': devices, 'page_size': page_size, 'sdk': sdk.figures(listed=sdk.stdout.strip()),
+            'module': module.figures(), 'ratio': round(module.seconds / sdk.seconds, 2)}
 
 
 def main():
@@ -107,9 +76,7 @@ def main():
                     row['sdk']['peak_rss_mb'], row['module']['peak_rss_mb']))
                 if row['module']['rc'] or row['sdk']['rc']:
                     print('  (a run failed: module rc %s, SDK rc %s)' % (row['module']['rc'], row['sdk']['rc']))
-        if args.json:
-            with open(args.json, 'w') as handle:
-                json.dump(rows, handle, indent=2)
+        write_json(args.json, rows)
     finally:
         emulator.stop()
 

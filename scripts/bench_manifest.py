@@ -17,14 +17,11 @@ __metaclass__ = type
 import argparse
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_common import timed, write_json
 
 
 def build(directory, size_mb, files):
@@ -38,16 +35,6 @@ def build(directory, size_mb, files):
                 handle.write(block)
         paths.append(path)
     return paths
-
-
-def timed(command, env=None):
-    """(seconds, peak resident MB of the largest child, return code): children waited for one at a time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.time()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    seconds = time.time() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, (peak if peak > before else None), proc
 
 
 def main():
@@ -70,21 +57,16 @@ def main():
         env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable)
         sums = timed(['sha256sum'] + paths)
         module = timed(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play], env=env)
-        figures = {'size_mb': args.size, 'files': args.files,
-                   'sha256sum': {'seconds': round(sums[0], 2), 'rc': sums[2].returncode},
-                   'module': {'seconds': round(module[0], 2), 'rc': module[2].returncode,
-                              'peak_rss_mb': round((module[1] or 0) / 1024.0, 1)}}
+        figures = {'size_mb': args.size, 'files': args.files, 'sha256sum': sums.figures(), 'module': module.figures()}
         print('7. The import manifest of a %d MB build in %d files' % (args.size, args.files))
         print('%-30s %10s %14s' % ('', 'seconds', 'peak RSS (MB)'))
-        print('%-30s %10.2f %14s' % ('sha256sum of the files', sums[0], '-'))
-        print('%-30s %10.2f %14.1f' % ('adu_update_manifest (a play)', module[0], figures['module']['peak_rss_mb']))
+        print('%-30s %10.2f %14s' % ('sha256sum of the files', sums.seconds, sums.peak_mb))
+        print('%-30s %10.2f %14s' % ('adu_update_manifest (a play)', module.seconds, module.peak_mb))
         print('ratio %.2f (the play includes ansible-playbook\'s own start, about a second)' % (
-            module[0] / sums[0] if sums[0] else 0))
-        if module[2].returncode:
-            print(module[2].stdout[-2000:])
-        if args.json:
-            with open(args.json, 'w') as handle:
-                json.dump(figures, handle, indent=2)
+            module.seconds / sums.seconds))
+        if module.returncode:
+            print(module.stdout[-2000:])
+        write_json(args.json, figures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -26,6 +25,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'e2e'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 from bench import _Path  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import write_json  # noqa: E402  pylint: disable=wrong-import-position
 from conftest import Runner  # noqa: E402  pylint: disable=wrong-import-position
 from test_rollout import ring, rollout_play  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -66,9 +66,7 @@ def main():
                 print('%-8s %-8s %10d %8d %8d' % (run, name, row['requests'], row['polls'], row['writes']))
             print('%-8s %-8s %10d   (the update check and the compatibility reads, once per run)'
                   % (run, 'rollout', figures[run]['rollout']))
-        if args.json:
-            with open(args.json, 'w') as handle:
-                json.dump(figures, handle, indent=2)
+        write_json(args.json, figures)
     finally:
         emulator.stop()
 

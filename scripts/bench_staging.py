@@ -20,15 +20,14 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 from conftest import Azurite  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -53,7 +52,7 @@ def run(emulator, azurite, manifest, directory, work):
     play = os.path.join(work, 'stage.yml')
     task = {'adu.device_update.adu_update': {
         'endpoint': emulator.url, 'ca_path': emulator.ca_path, 'instance': 'blue',
-        'access_token': 'emu-static-access-token-for-tests', 'wait_timeout': 600,
+        'access_token': TOKEN, 'wait_timeout': 600,
         'source': {'manifest_path': manifest, 'files_dir': directory},
         'storage': {'connection_string': azurite.connection_string, 'container': 'bench'}}, 'register': 'staged'}
     show = {'ansible.builtin.debug': {'msg': "{{ staged.staged | map(attribute='uploaded') | list }} {{ staged.msg }}"}}
@@ -61,15 +60,7 @@ def run(emulator, azurite, manifest, directory, work):
         json.dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': [task, show]}], handle)
     env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR='1',
                ANSIBLE_LOCALHOST_WARNING='false', XDG_CACHE_HOME=os.path.join(work, 'cache'))
-    # Each run in a process of its own, which reports the peak of what it waited for: this run's alone.
-    measure = ('import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); '
-               'sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); '
-               'sys.exit(p.returncode)')
-    started = time.time()
-    proc = subprocess.run([sys.executable, '-c', measure, 'ansible-playbook', play, '-i', 'localhost,', '-c', 'local'],
-                          capture_output=True, text=True, env=env, check=False)
-    peaks = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith('PEAK ')]
-    return proc, time.time() - started, (peaks[-1] / 1024.0 if peaks else float('nan'))
+    return timed(['ansible-playbook', play, '-i', 'localhost,', '-c', 'local'], env=env)
 
 
 # Microsoft's own upload of the same file, for comparison: one blob, max_concurrency given.
@@ -88,15 +79,8 @@ with open(sys.argv[2], 'rb') as handle:
 
 
 def sdk_upload(azurite, path, concurrency):
-    """(seconds, peak RSS MB) of the SDK uploading the file with max_concurrency."""
-    measure = ('import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); '
-               'sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); '
-               'sys.exit(p.returncode)')
-    started = time.time()
-    proc = subprocess.run([sys.executable, '-c', measure, sys.executable, '-c', SDK_UPLOAD, azurite.connection_string,
-                           path, str(concurrency)], capture_output=True, text=True, check=False)
-    peaks = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith('PEAK ')]
-    return proc.returncode, time.time() - started, (peaks[-1] / 1024.0 if peaks else float('nan'))
+    """The SDK uploading the file with max_concurrency, timed."""
+    return timed([sys.executable, '-c', SDK_UPLOAD, azurite.connection_string, path, str(concurrency)])
 
 
 def main():
@@ -115,27 +99,26 @@ def main():
         print('6. Staging a %d MB build file in Azurite and importing it (one adu_update task)' % args.size)
         print('%-28s %10s %16s %s' % ('run', 'seconds', 'peak RSS (MB)', 'uploaded'))
         for name in ('first (uploads)', 'rerun (imported)'):
-            proc, seconds, peak = run(emulator, azurite, manifest, directory, work)
-            line = [ln for ln in proc.stdout.splitlines() if '"msg":' in ln]
-            shown = line[-1].split('"msg":', 1)[1].strip().strip('"')[:70] if line else proc.stdout[-300:]
-            print('%-28s %10.1f %16.0f %s' % (name, seconds, peak, shown))
-            figures[name.split()[0]] = {'rc': proc.returncode, 'seconds': round(seconds, 1), 'peak_rss_mb': round(peak)}
+            staged = run(emulator, azurite, manifest, directory, work)
+            line = [ln for ln in staged.stdout.splitlines() if '"msg":' in ln]
+            shown = line[-1].split('"msg":', 1)[1].strip().strip('"')[:70] if line else staged.stdout[-300:]
+            print('%-28s %10.1f %16s %s' % (name, staged.seconds, staged.peak_mb, shown))
+            figures[name.split()[0]] = staged.figures()
         print('(peak RSS: the largest process of the run, ansible-playbook or the module; the file is %d MB: a module '
               'that read it whole would show at least that)' % args.size)
         sdk = {}
         for concurrency in (1, 4, 8):
-            rc, seconds, peak = sdk_upload(azurite, os.path.join(directory, 'image.swu'), concurrency)
-            sdk[concurrency] = {'rc': rc, 'seconds': round(seconds, 1), 'peak_rss_mb': round(peak)}
-            said = 'the file alone, no import' if rc == 0 else 'failed: rc %d' % rc
-            print('%-28s %10.1f %16.0f %s' % ('SDK upload_blob, %d at once' % concurrency, seconds, peak, said))
+            upload = sdk_upload(azurite, os.path.join(directory, 'image.swu'), concurrency)
+            sdk[concurrency] = upload.figures()
+            said = 'the file alone, no import' if upload.returncode == 0 else 'failed: rc %s' % upload.returncode
+            print('%-28s %10.1f %16s %s' % ('SDK upload_blob, %d at once' % concurrency, upload.seconds,
+                                            upload.peak_mb, said))
         best = min(v['seconds'] for v in sdk.values())
         figures['sdk'] = sdk
         figures['ratio_to_best_sdk_upload'] = round(figures['first']['seconds'] / best, 2) if best else None
         print('first run / the SDK\'s best upload: %s (the first run also starts ansible-playbook and imports)'
               % figures['ratio_to_best_sdk_upload'])
-        if args.json:
-            with open(args.json, 'w') as handle:
-                json.dump(figures, handle, indent=2)
+        write_json(args.json, figures)
     finally:
         azurite.stop()
         emulator.stop()

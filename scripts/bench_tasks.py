@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -25,6 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))
 
 from bench import Bench  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import write_json  # noqa: E402  pylint: disable=wrong-import-position
 
 GATEWAY = {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}
 CLASS = 'c61300e6b3da62926c23d92519ea3f2e73116e71'
@@ -84,9 +84,7 @@ def main():
         print('%-22s %10s %10s %8s' % ('module', 'ms', 'ping ms', 'ratio'))
         for module, row in sorted(figures.items()):
             print('%-22s %10.1f %10.1f %8.2f' % (module, row['ms'], row['ping_ms'], row['ratio']))
-        if args.json:
-            with open(args.json, 'w') as handle:
-                json.dump(figures, handle, indent=2)
+        write_json(args.json, figures)
     finally:
         bench.emulator.stop()
 
