@@ -17,6 +17,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._rollout import 
 
 RING_DEFAULTS = {'max_failed_percentage': 5, 'min_succeeded_percentage': 95, 'timeout': 3600, 'soak': 0,
                  'abort_failed_percentage': None, 'min_completed_devices': 10, 'retry_failed': 0}
+# The reasons a ring's failure gates give, as its verdict begins them: of the targeted devices, of the completed.
+GATE_REASONS = ('failed devices passed', 'early stop')
 # Seconds between two status reads of a ring: at least one (the waits divide by it), at most an hour.
 POLL_INTERVAL_RANGE = (1, 3600)
 
@@ -95,10 +97,10 @@ def ring_verdict(info, ring):
     elif state == 'Inactive':
         reason = 'its deployment is inactive (another deployment to the group replaced it)'
     elif inconsistency is None and gate.above(failed, total, ring['max_failed_percentage']):
-        reason = 'failed devices passed %g%%' % ring['max_failed_percentage']
+        reason = '%s %g%%' % (GATE_REASONS[0], ring['max_failed_percentage'])
     elif inconsistency is None and _aborted(succeeded + failed, failed, ring):
-        reason = ('early stop: %d of the %d devices that completed failed, more than %g%% of them (at least %d '
-                  'completed)' % (failed, succeeded + failed, ring['abort_failed_percentage'],
+        reason = ('%s: %d of the %d devices that completed failed, more than %g%% of them (at least %d '
+                  'completed)' % (GATE_REASONS[1], failed, succeeded + failed, ring['abort_failed_percentage'],
                                   ring.get('min_completed_devices') or 1))
     if reason is not None:
         verdict = 'failed'
@@ -111,6 +113,11 @@ def ring_verdict(info, ring):
     return dict(figures, verdict=verdict, reason=reason, inconsistency=inconsistency)
 
 
+def _gate_tripped(verdict):
+    """Whether a verdict is failed by a failure gate (not a canceled or replaced deployment, nor a timeout)."""
+    return verdict.get('verdict') == 'failed' and (verdict.get('reason') or '').startswith(GATE_REASONS)
+
+
 def _aborted(completed, failed, ring):
     """The ring's abort criteria, as AWS IoT Jobs' (a share of the completed devices, once enough completed)."""
     abort = ring.get('abort_failed_percentage')
@@ -121,16 +128,14 @@ def _aborted(completed, failed, ring):
 def ring_retry(verdict, ring, retries):
     """Whether a failed ring's failed devices are retried before it is judged failed: only when its gate tripped on
     failed devices (not when canceled, replaced or timed out) and retry_failed allows one more."""
-    return (verdict.get('verdict') == 'failed' and bool(verdict.get('failed_count')) and
-            int(retries or 0) < int(ring.get('retry_failed') or 0) and
-            (verdict.get('reason') or '').startswith(('failed devices passed', 'early stop')))
+    return (_gate_tripped(verdict) and bool(verdict.get('failed_count')) and
+            int(retries or 0) < int(ring.get('retry_failed') or 0))
 
 
 def ring_after_retry(verdict, failed_before):
     """A verdict read after the ring's failed devices were retried: failed on the same failed devices as before the
     retry, with none in progress, is the status before the service took the retry in, so still in progress."""
-    if failed_before is None or verdict.get('verdict') != 'failed' or verdict.get('in_progress_count') or \
-            not (verdict.get('reason') or '').startswith(('failed devices passed', 'early stop')) or \
+    if failed_before is None or not _gate_tripped(verdict) or verdict.get('in_progress_count') or \
             int(verdict.get('failed_count') or 0) < int(failed_before):
         return verdict
     return dict(verdict, verdict='in_progress', reason=None)

@@ -76,8 +76,6 @@ cache_timeout: 600
 # filter: "groupId eq 'ring-canary'"
 '''
 
-import re
-
 from ansible.errors import AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -97,12 +95,11 @@ from ansible_collections.adu.device_update.plugins.module_utils._runtime.connect
 HOST_VARS = ('device_id', 'module_id', 'device_class_id', 'group_id', 'installed_update', 'last_attempted_update',
              'deployment_status', 'on_latest_update', 'last_deployment_id', 'last_install_result')
 PREFIX = 'adu_'
-_UNSAFE = re.compile(r'[^A-Za-z0-9_]')
 
 
 def group_name(prefix, value):
     """A default group's name, as Ansible's group names require (letters, digits and _), whatever the service sent."""
-    return to_safe_group_name(_UNSAFE.sub('_', '%s%s' % (prefix, value)), force=True, silent=True)
+    return to_safe_group_name('%s%s' % (prefix, value), force=True, silent=True)
 
 
 def hosts_of(devices, classes, include_modules):

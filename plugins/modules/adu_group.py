@@ -72,7 +72,6 @@ diff:
 '''
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.ids import validate_deployment_id
-from ansible_collections.adu.device_update.plugins.module_utils._devices.api import DevicesApi
 from ansible_collections.adu.device_update.plugins.module_utils._groups.api import GroupsApi
 from ansible_collections.adu.device_update.plugins.module_utils._runtime.module import AduModule
 from ansible_collections.adu.device_update.plugins.module_utils._transport.api import or_none
@@ -91,8 +90,7 @@ def ensure_absent(module):
     device_class_id = params['device_class_id']
     if device_class_id is not None:
         validate_deployment_id(device_class_id, 'device_class_id')
-    connection = module.connection
-    groups = connection.api(GroupsApi, params['api_version'])
+    groups = module.connection.api(GroupsApi, params['api_version'])
     what = 'group %s' % group_id
     if device_class_id is not None:
         what = 'subgroup %s of group %s' % (device_class_id, group_id)
@@ -101,7 +99,7 @@ def ensure_absent(module):
     if before is None:
         return {'changed': False, 'group': None, 'msg': '%s does not exist' % what, 'diff': {'before': {}, 'after': {}}}
     if not module.check_mode:
-        connection.api(DevicesApi, params['api_version']).delete_group(group_id, device_class_id)
+        groups.delete(group_id, device_class_id)
     return {'changed': True, 'group': before, 'msg': '%s %sdeleted' % (what, 'would be ' if module.check_mode else ''),
             'diff': {'before': before, 'after': {}}}
 

@@ -19,7 +19,6 @@ from .store import _DEVICE_STATES, _settle
 
 CONTRACT_MODEL = {'id': 'dtmi:azure:iot:deviceUpdateContractModel;2', 'name': 'Device Update Model V2'}
 DEFAULT_COMPAT = {'manufacturer': 'contoso', 'model': 'gateway'}
-_STATE_NAMES = dict((state, state) for _count, state in _DEVICE_STATES)
 # Install results as the agent reports them (700: installed; failures carry the handler's extended code).
 _SUCCEEDED = {'resultCode': 700, 'extendedResultCode': 0, 'resultDetails': '', 'stepResults': []}
 _FAILED = {'resultCode': 0, 'extendedResultCode': 805306369, 'resultDetails': 'The install step failed.',
@@ -162,7 +161,7 @@ def _subgroup_devices(store, instance_name, instance, group_id, dc, count, count
         if grouped:
             device['groupId'] = group_id
         if state is not None:
-            device.update(lastAttemptedUpdate=copy.deepcopy(deployed), deploymentStatus=_STATE_NAMES[state],
+            device.update(lastAttemptedUpdate=copy.deepcopy(deployed), deploymentStatus=state,
                           lastDeploymentId=deployment_id)
             if state == 'Succeeded':
                 device['installedUpdate'] = copy.deepcopy(deployed)

@@ -77,9 +77,8 @@ def parse_device_filter(expression):
         found = _CLAUSE.fullmatch(part)
         if found is None:
             raise ValueError(part)
-        key = found.group(1)[:1].lower() + found.group(1)[1:]
         key = {'groupid': 'groupId', 'deviceclassid': 'deviceClassId', 'deploymentstatus': 'deploymentStatus'}[
-            key.lower()]
+            found.group(1).lower()]
         clauses[key] = None if found.group(2).lower() == 'null' else found.group(3).replace("''", "'")
     if 'deploymentStatus' in clauses and ('groupId' not in clauses or clauses['deploymentStatus'] not in
                                           _DEPLOYMENT_STATUSES):

@@ -142,8 +142,7 @@ class Catalog:
             return
         if now >= entry['ends']:
             if entry.get('update_id'):  # it read the manifest on its way, whether or not a poll saw it running
-                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name') or (
-                    '%(provider)s %(name)s %(version)s' % entry['update_id'])}
+                body['update'] = _update_of(entry)
             body['status'] = entry['outcome']
             body['lastActionDateTime'] = _now_text()
             body['etag'] = '"%s"' % uuid.uuid4()  # a changed operation has a new etag (If-None-Match sees it)
@@ -161,8 +160,7 @@ class Catalog:
             body['lastActionDateTime'] = _now_text()
             body['etag'] = '"%s"' % uuid.uuid4()
             if entry.get('update_id'):
-                body['update'] = {'updateId': dict(entry['update_id']), 'friendlyName': entry.get('friendly_name') or (
-                    '%(provider)s %(name)s %(version)s' % entry['update_id'])}
+                body['update'] = _update_of(entry)
 
     def running(self, instance):
         with self.lock:
@@ -312,6 +310,12 @@ class Catalog:
             if (instance, _key(update_id)) not in self.updates:
                 return None
             return self._new_operation(instance, 'delete', self.delete_seconds, 'Succeeded', update_id)
+
+
+def _update_of(operation):
+    """The update an operation names, its friendlyName a string as the spec says."""
+    return {'updateId': dict(operation['update_id']), 'friendlyName': operation.get('friendly_name') or (
+        '%(provider)s %(name)s %(version)s' % operation['update_id'])}
 
 
 def _sha256(data):

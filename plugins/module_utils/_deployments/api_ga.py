@@ -12,8 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote
-
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._deployments.wire import (
     About,
@@ -23,7 +21,7 @@ from ansible_collections.adu.device_update.plugins.module_utils._deployments.wir
     normalize_group_status,
     normalize_status,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, filter_query, or_none
 from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import (
     CREATE,
     DELETE,
@@ -111,7 +109,7 @@ class GaApi(InstanceApi):
         what = 'the device states of ' + name
         url = self._deployment_url(deployment_id, device_class_id, '/devicestates')
         if device_state is not None:
-            url += '&filter=' + quote("deviceState eq '%s'" % device_state, safe='')
+            url += filter_query("deviceState eq '%s'" % device_state)
         return [normalize_device_state(item, device_class_id, 'a device of ' + name) for item in self._pages(
             url, 'reading ' + what, name, what, max_items=max_items)]
 

@@ -1,17 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, adu.device_update contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Routes of device management: /deviceUpdate/{instance}/management/devices, deviceClasses, groups (deletion),
-devices:import and its operations.
+"""Routes of device management: /deviceUpdate/{instance}/management/devices, deviceClasses, devices:import and its
+operations.
 
 The service's limits page names no throttle for these routes; a 429 is retried as every call's is (retry.py).
-Deleting a group or a subgroup, renaming or deleting a device class and importing devices are writes: sent once."""
+Renaming or deleting a device class and importing devices are writes: sent once."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
-
-from urllib.parse import quote
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._devices.wire import (
@@ -19,11 +17,8 @@ from ansible_collections.adu.device_update.plugins.module_utils._devices.wire im
     normalize_device_class,
     normalize_installable,
 )
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import filter_query
 from ansible_collections.adu.device_update.plugins.module_utils._updates.api import OperationsApi
-
-
-def _filter_query(filter_):
-    return '&filter=' + quote(filter_, safe='') if filter_ else ''
 
 
 class DevicesApi(OperationsApi):
@@ -36,7 +31,7 @@ class DevicesApi(OperationsApi):
         """The devices (module identities included) of each page as it comes: a listing of a million devices is
         never held whole by this call."""
         what = 'the devices of instance %s' % self.instance
-        for page in self._item_pages(self._url('/devices', _filter_query(filter_)), 'listing ' + what,
+        for page in self._item_pages(self._url('/devices', filter_query(filter_)), 'listing ' + what,
                                      'instance %s' % self.instance, what):
             yield [normalize_device(item, what='a device in ' + what) for item in page]
 
@@ -51,7 +46,7 @@ class DevicesApi(OperationsApi):
     def device_classes(self, filter_=None):
         what = 'the device classes of instance %s' % self.instance
         return [normalize_device_class(item, what='a device class in ' + what) for item in self._pages(
-            self._url('/deviceClasses', _filter_query(filter_)), 'listing ' + what, 'instance %s' % self.instance,
+            self._url('/deviceClasses', filter_query(filter_)), 'listing ' + what, 'instance %s' % self.instance,
             what)]
 
     @staticmethod
@@ -79,15 +74,6 @@ class DevicesApi(OperationsApi):
         name = 'device class %s' % device_class_id
         self._call('DELETE', self._url(self._class_path(device_class_id)), 'deleting ' + name, name,
                    safe_to_repeat=False)
-
-    def delete_group(self, group_id, device_class_id=None):
-        """DELETE a group, or one of its device-class subgroups."""
-        path = '/groups/%s' % path_segment(group_id)
-        name = 'group %s' % group_id
-        if device_class_id:
-            path += '/deviceClassSubgroups/%s' % path_segment(device_class_id)
-            name = 'subgroup %s of group %s' % (device_class_id, group_id)
-        self._call('DELETE', self._url(path), 'deleting ' + name, name, safe_to_repeat=False)
 
     def start_import(self, import_type):
         """POST devices:import, once, with the import type (Devices, Modules or All) as the JSON body; returns the

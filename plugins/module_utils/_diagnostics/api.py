@@ -8,15 +8,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote
-
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
 from ansible_collections.adu.device_update.plugins.module_utils._diagnostics.wire import (
     normalize_device_status,
     normalize_health,
     normalize_log_collection,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, filter_query, or_none
 
 
 class DiagnosticsApi(InstanceApi):
@@ -59,7 +57,7 @@ class DiagnosticsApi(InstanceApi):
     def device_health(self, device_id):
         """The health of one device, or None when the service has no record of it."""
         what = 'the health of device %s' % device_id
-        query = '&filter=' + quote("deviceId eq '%s'" % device_id.replace("'", "''"), safe='')
+        query = filter_query("deviceId eq '%s'" % device_id.replace("'", "''"))
         found = [normalize_health(item, device_id) for item in self._pages(
             self._url('/deviceDiagnostics/deviceHealth', query), 'reading ' + what, 'device %s' % device_id, what)]
         return found[0] if found else None

@@ -4,7 +4,8 @@
 """Routes of device groups: /deviceUpdate/{instance}/management/groups/..., and the instance's compliance.
 
 Reads of groups, subgroups, best updates and compliance take slots of their budgets (30 a minute each per instance,
-shared by every task on the host through the pacing file).
+shared by every task on the host through the pacing file). Deleting a group or a subgroup is a write, sent once; the
+limits page names no throttle for it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -60,6 +61,14 @@ class GroupsApi(InstanceApi):
             raise WireError('the service answered a request about %s with one about device class %s; not trusting it'
                             % (name, shown(subgroup['device_class_id'], 80)))
         return subgroup
+
+    def delete(self, group_id, device_class_id=None):
+        """DELETE a group, or one of its device-class subgroups, once (groups are made by devices' tags)."""
+        path, name = self._group_path(group_id), 'group %s' % group_id
+        if device_class_id:
+            path = self._group_path(group_id, '/deviceClassSubgroups/%s' % path_segment(device_class_id))
+            name = 'subgroup %s of group %s' % (device_class_id, group_id)
+        self._call('DELETE', self._url(path), 'deleting ' + name, name, safe_to_repeat=False)
 
     def best_updates(self, group_id):
         """{device_class_id: best_update} of the subgroups that have one."""

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import origin_of, path_segment
@@ -95,6 +95,11 @@ class Api:
                 raise AduError('%s: the service keeps sending more pages (%s after %d pages); stopped rather than loop'
                                % (describe, 'a nextLink already followed' if url in seen else
                                   '%d pages without items in a row' % empty_run, len(seen)))
+
+
+def filter_query(expression):
+    """The query part of the service's filter (`&filter=...`, quoted), or nothing for none."""
+    return '&filter=' + quote(expression, safe='') if expression else ''
 
 
 def or_none(read, *args):

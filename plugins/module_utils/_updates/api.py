@@ -12,11 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote
-
 from ansible_collections.adu.device_update.plugins.module_utils._core.errors import AduError
 from ansible_collections.adu.device_update.plugins.module_utils._core.options import path_segment
-from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, or_none
+from ansible_collections.adu.device_update.plugins.module_utils._transport.api import InstanceApi, filter_query, or_none
 from ansible_collections.adu.device_update.plugins.module_utils._transport.budgets import OPERATIONS_LIST, UPDATE_API
 from ansible_collections.adu.device_update.plugins.module_utils._transport.retry import parse_retry_after
 from ansible_collections.adu.device_update.plugins.module_utils._updates.wire import (
@@ -59,7 +57,7 @@ class OperationsApi(InstanceApi):
     def operations(self, running=True):
         """The operations the service keeps, the running ones with its one filter."""
         what = 'the %ss of instance %s' % (self.KIND, self.instance)
-        query = '&filter=' + quote(RUNNING_FILTER, safe='') if running else ''
+        query = filter_query(RUNNING_FILTER if running else None)
         return [self._operation_body(item, what='an operation in ' + what) for item in self._pages(
             self._url('/operations', query), 'listing ' + what, 'instance %s' % self.instance, what,
             pace=self.LIST_PACE)]
@@ -115,7 +113,7 @@ class UpdatesApi(OperationsApi):
 
     def updates(self, filter_=None):
         what = 'the updates of instance %s' % self.instance
-        query = '&filter=' + quote(filter_, safe='') if filter_ else ''
+        query = filter_query(filter_)
         return [normalize_update(item, what='an update in ' + what) for item in self._pages(
             self._url('', query), 'listing ' + what, 'instance %s' % self.instance, what, pace=UPDATE_API)]
 
