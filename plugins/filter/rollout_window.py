@@ -13,11 +13,7 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-except ImportError:  # Python before 3.9: only UTC
-    ZoneInfo = None
-    ZoneInfoNotFoundError = KeyError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')
 _CLOCK = re.compile(r'([01][0-9]|2[0-3]):([0-5][0-9])')
@@ -35,7 +31,7 @@ def _clock(window, key):
 def _zone(name):
     if name in (None, 'UTC'):
         return datetime.timezone.utc
-    if not isinstance(name, str) or ZoneInfo is None:
+    if not isinstance(name, str):
         raise AnsibleFilterError('adu_rollout_window.timezone: must be an IANA time zone name such as Europe/Berlin '
                                  '(got %r)' % (name,))
     try:

@@ -36,6 +36,7 @@ GA_API_VERSIONS = routes_ga.GA_API_VERSIONS
 THROTTLE_KINDS = dict(routes_seed.THROTTLE_KINDS, **routes_ga.THROTTLE_KINDS)
 THROTTLE_KINDS.update(routes_updates.THROTTLE_KINDS)
 THROTTLE_KINDS.update(routes_groups.THROTTLE_KINDS)
+THROTTLE_KINDS.update(routes_devices.THROTTLE_KINDS)
 
 
 class Fault:
