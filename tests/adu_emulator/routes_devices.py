@@ -9,13 +9,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import re
 import time
 import uuid
 from urllib.parse import unquote
 
 from . import fleet
+from .routes_seed import json_body
 
 ROUTES = ('devices_list', 'device_get', 'device_module_get', 'device_import', 'device_operations_list',
           'device_operation_get', 'device_classes', 'device_class_get', 'device_class_patch', 'device_class_delete',
@@ -144,10 +144,7 @@ class DeviceRoutes:
     # Importing devices from IoT Hub: a long-running operation that ends after emulator.device_import_seconds
     def _route_device_import(self, params, body, query, entry, fault):
         def start(p):
-            try:
-                import_type = json.loads(body.decode('utf-8'))
-            except ValueError:
-                import_type = None
+            import_type = json_body(body)
             if import_type not in IMPORT_TYPES:
                 return {'_status': 400, 'message': 'The body must be one of %s as a JSON string.'
                                                    % ', '.join('"%s"' % t for t in IMPORT_TYPES)}
@@ -212,10 +209,7 @@ class DeviceRoutes:
 
     def _route_device_class_patch(self, params, body, query, entry, fault):
         def patch(p):
-            try:
-                spec = json.loads(body.decode('utf-8'))
-            except ValueError:
-                spec = None
+            spec = json_body(body)
             name = spec.get('friendlyName') if isinstance(spec, dict) else None
             if not isinstance(name, str) or not 1 <= len(name) <= 100 or set(spec) - {'friendlyName'}:
                 return {'_status': 400, 'message': 'The body must be {"friendlyName": "..."} (1-100 characters).'}

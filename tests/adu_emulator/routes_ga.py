@@ -7,10 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 from urllib.parse import quote, unquote
 
 from .paging import issue_token, read_token
+from .routes_seed import json_body
 
 GA_API_VERSIONS = ('2022-10-01', '2026-06-01')
 ROUTES = ('ga_list', 'ga_subgroups', 'ga_subgroup', 'ga_subgroup_deployments',
@@ -126,10 +126,7 @@ class GaRoutes:
 
     def _route_ga_create(self, params, body, query, entry, fault):
         def create(store, p):
-            try:
-                spec = json.loads(body.decode('utf-8'))
-            except ValueError:
-                spec = None
+            spec = json_body(body)
             if not isinstance(spec, dict) or spec.get('deploymentId') != p['deployment_id'] or not isinstance(
                     spec.get('update'), dict) or not spec.get('startDateTime'):
                 return {'_status': 400, 'message': 'The deployment is missing deploymentId, startDateTime or update.'}

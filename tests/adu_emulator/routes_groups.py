@@ -14,11 +14,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import json
 import time
 from urllib.parse import unquote
 
 from . import fleet
+from .routes_seed import json_body
 from .store import _settle
 
 ROUTES = ('groups_list', 'group_get', 'group_best_updates', 'group_compliance', 'subgroup_best_updates',
@@ -200,10 +200,7 @@ class GroupRoutes:
     # Log collections: devices finish after emulator.log_seconds; about one in four fails
     def _route_log_collection_put(self, params, body, query, entry, fault):
         def create(p):
-            try:
-                spec = json.loads(body.decode('utf-8'))
-            except ValueError:
-                spec = None
+            spec = json_body(body)
             devices = spec.get('deviceList') if isinstance(spec, dict) else None
             if not isinstance(devices, list) or not devices or not all(
                     isinstance(d, dict) and d.get('deviceId') for d in devices):

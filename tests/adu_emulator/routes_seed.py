@@ -148,6 +148,14 @@ class SeedRoutes:
         return self.emulator.url + path if self.emulator.absolute_links else path
 
 
+def json_body(body):
+    """A request's JSON body, or None when it is not JSON."""
+    try:
+        return json.loads(body.decode('utf-8'))
+    except ValueError:
+        return None
+
+
 def _missing(spec, keys):
     if not isinstance(spec, dict):
         return 'The body is not a JSON object.'
