@@ -108,13 +108,15 @@ options:
     description:
       - Stage a build in Azure Blob Storage and import it from there, in one task (instead of O(manifest_url),
         O(manifest_path) and O(files)).
-      - Before any upload, every file the manifest lists must be in O(source.files_dir) with the size and SHA-256
-        the manifest states (a mismatch fails naming the file and both hashes), and the update must not be imported
-        already (then nothing is uploaded).
-      - Each file and the manifest are uploaded as block blobs in chunks, never read whole into memory; a blob that
-        holds the same content already (its C(sha256) metadata) is not uploaded again, so a rerun after an
-        interrupted upload sends only what is missing. Then one read-only SAS per blob (a blob service SAS, never an
-        account SAS), valid O(sas_expiry) hours, and the import as with URLs.
+      - Before any request, every file the manifest lists must be a regular file in O(source.files_dir) of the
+        size the manifest states. The service is asked first: when the update is imported already, no file is read
+        and nothing is uploaded.
+      - Otherwise each file is read once, in chunks (never whole into memory), hashed as its blocks are uploaded,
+        and its blob committed only when every file sent has the SHA-256 the manifest states (a mismatch fails
+        naming the file and both hashes, and commits no blob). In check mode the files are hashed, nothing is sent.
+        A blob that holds the same content already (its C(sha256) metadata) is not uploaded again, so a rerun after
+        an interrupted upload sends only what is missing. Then one read-only SAS per blob (a blob service SAS, never
+        an account SAS), valid O(sas_expiry) hours, and the import as with URLs.
       - Needs the Python library C(azure-storage-blob) on the host that runs the module; without it the task fails
         before any request, in check mode too.
       - With O(state=absent), the same O(source) and O(storage) remove, after the update, the blobs staging put there
@@ -404,14 +406,16 @@ def ensure_update(module):
 
 
 def stage_and_import(module, service):
-    """source given: check the build's files, then import from storage; the files are uploaded (what storage lacks)
-    only when an import is to be sent."""
+    """source given: check the build's files (without reading them), then import from storage; the files are read
+    and uploaded (what storage lacks) only when an import is to be sent."""
     # Imported here, to spare every other task the start-up cost: only a staging task needs it (and azure-storage-blob).
     from ansible_collections.adu.device_update.plugins.module_utils._updates import storage  # pylint: disable=import-outside-toplevel
     params = module.params
     stager = storage.stager_for(params, module.connection, module.redactor, module.warn)
     source = storage.StagedSource(stager.plan, stager, params['friendly_name'])
     result = service.present(source)
+    if module.check_mode and result['changed']:
+        stager.plan.verify()  # what the upload would check as it reads, checked here without sending
     result['staged'] = source.staged(module.check_mode, result['changed'])
     return result
 

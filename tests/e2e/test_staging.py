@@ -102,7 +102,8 @@ def test_rerun_after_an_interrupted_upload_sends_only_what_is_missing(runner, em
     assert play.result['update']['update_id'] == update
 
 
-def test_hash_mismatch_refused_before_any_upload(runner, emulator, azurite, tmp_path):
+def test_hash_mismatch_commits_no_blob_and_imports_nothing(runner, emulator, azurite, tmp_path):
+    """The files are read once, as they are sent (#30): a wrong one is found then, and no blob is committed."""
     update = dict(UPDATE, version='2026.12.6')
     manifest_path, files_dir = build_dir(tmp_path, wrong='install.sh', update=update)
     before = blob_names(azurite)
@@ -110,8 +111,31 @@ def test_hash_mismatch_refused_before_any_upload(runner, emulator, azurite, tmp_
     assert play.rc != 0
     msg = play.result['msg']
     assert msg.startswith('source.files_dir: install.sh has SHA-256') and 'but the manifest states' in msg
-    assert 'nothing was uploaded' in msg
-    assert blob_names(azurite) == before and adu_calls(emulator) == []
+    assert 'nothing was committed to storage' in msg
+    assert blob_names(azurite) == before and [c for c in adu_calls(emulator) if c[0] != 'GET'] == []
+    check = runner.play([stage_task(runner, azurite, manifest_path, files_dir)], check=True)
+    assert check.rc != 0 and check.result['msg'].startswith('source.files_dir: install.sh has SHA-256')
+    assert 'nothing was uploaded' in check.result['msg']
+
+
+def test_size_mismatch_refused_before_any_request(runner, emulator, azurite, tmp_path):
+    manifest_path, files_dir = build_dir(tmp_path, update=dict(UPDATE, version='2026.12.12'))
+    (tmp_path / 'build' / 'install.sh').write_bytes(b'#!/bin/sh\necho changed\n')
+    play = runner.play([stage_task(runner, azurite, manifest_path, files_dir)])
+    assert play.rc != 0 and play.result['msg'].startswith('source.files_dir: install.sh is 23 bytes but the manifest')
+    assert adu_calls(emulator) == []
+
+
+def test_rerun_of_an_imported_build_reads_no_file(runner, emulator, azurite, tmp_path):
+    """The service is asked first: once the update is imported, a rerun hashes nothing (#30). A file whose bytes
+    changed since (its size kept) goes unnoticed: nothing of it would be sent."""
+    manifest_path, files_dir = build_dir(tmp_path, update=dict(UPDATE, version='2026.12.13'))
+    task = stage_task(runner, azurite, manifest_path, files_dir)
+    assert runner.play([task]).rc == 0
+    payload = tmp_path / 'build' / 'gateway.swu'
+    payload.write_bytes(b'IMAGE ' * 5000)
+    again = runner.play([task])
+    assert again.rc == 0 and again.result['changed'] is False and again.result['staged'] == [], again.output
 
 
 def test_missing_file_refused(runner, emulator, azurite, tmp_path):

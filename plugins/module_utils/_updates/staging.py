@@ -3,12 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Staging a build's files in Azure Blob Storage for an import: checked, uploaded once, shared by SAS.
 
-Before anything is sent, every file the manifest lists is checked in files_dir (size and SHA-256 as the
-manifest states them). Uploads are block blobs sent in chunks from the file (never read whole into memory);
-a blob that holds the same content already (its sha256 metadata) is not sent again, so a rerun after an
-interrupted upload sends only what is missing. Each blob gets its own read-only SAS (a user delegation SAS
-with credential: auto, a blob service SAS with a key; never an account SAS). SAS URLs, keys and connection strings are secrets: registered with the task's
-redactor, shown only without their queries. azure-storage-blob is imported here only, when staging."""
+Before any request, every file the manifest lists is checked in files_dir without reading it: a plain name, a
+regular file of the stated size, a stated SHA-256. The service is asked first: a build whose update is imported
+already is not read at all. Otherwise each file is read once, in chunks, hashed as its blocks are sent, and its
+blob committed only when every file sent is what the manifest states (check mode hashes them, sending nothing).
+A blob that holds the same content already (its sha256 metadata) is not sent again, so a rerun after an
+interrupted upload sends only what is missing. Each blob gets its own read-only SAS (a user delegation SAS with
+credential: auto, a blob service SAS with a key; never an account SAS). SAS URLs, keys and connection strings are
+secrets: registered with the task's redactor, shown only without their queries. azure-storage-blob is imported
+here only, when staging."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -107,6 +110,12 @@ class StagingPlan:
                       self.manifest_sha256))
         return items
 
+    def verify(self):
+        """Hash every file (one read each) against the manifest: what check mode does instead of uploading."""
+        for listed in self.files:
+            size, sha = file_digest(listed['path'])
+            check_content(listed['filename'], size, sha, listed, 'nothing was uploaded')
+
     def staged(self, uploaded=None):
         """The staged list as returned; uploaded: {blob name: bool}, None in check mode."""
         return [{'blob': name, 'size': size, 'sha256': sha, 'uploaded': None if uploaded is None else uploaded[name]}
@@ -114,8 +123,9 @@ class StagingPlan:
 
 
 def staging_plan(params, redactor, warn, check_files=True):
-    """Check the source and storage options and every file the manifest lists, before any request. check_files False
-    (removing what was staged): the manifest's word for each file is taken, the build files need not be there."""
+    """Check the source and storage options and every file the manifest lists (not its content: see verify), before
+    any request. check_files False (removing what was staged): the manifest's word for each file is taken, the build
+    files need not be there."""
     for option in ('manifest_url', 'manifest_path', 'manifest_size', 'manifest_sha256'):
         if params.get(option) is not None:
             raise OptionError(option, 'is set by staging: with source, give source.manifest_path only')
@@ -187,21 +197,32 @@ def _check_account_url(value):
 
 
 def _checked_file(files_dir, listed):
+    """A file the manifest lists, checked without reading it: a plain name, a regular file in files_dir (not a link)
+    of the stated size, with a stated SHA-256. Its content is checked as it is read (upload or verify)."""
     name = listed['filename']
     path = os.path.join(files_dir, name)
     if os.path.basename(name) != name or name in ('.', '..'):
         raise OptionError('source.manifest_path', 'lists the file %s, which is not a plain file name' % shown_value(name))
     if not os.path.lexists(path):
         raise OptionError('source.files_dir', 'the manifest lists %s, which is not in %s' % (name, files_dir))
-    size, sha = file_digest(path)
-    check_content(name, size, sha, listed, 'nothing was uploaded')
-    return {'filename': name, 'path': path, 'size': size, 'sha256': sha}
+    if not listed.get('sha256'):
+        raise OptionError('source.manifest_path', 'lists %s without hashes.sha256, the base64 SHA-256 its content is '
+                          'checked against' % name)
+    with open_build_file(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+    _check_size(name, size, listed, 'nothing was uploaded')
+    return {'filename': name, 'path': path, 'size': size, 'sha256': listed['sha256']}
 
 
-def check_content(name, size, sha, listed, consequence):
+def _check_size(name, size, listed, consequence):
     if listed.get('size') is not None and size != listed['size']:
         raise OptionError('source.files_dir', '%s is %d bytes but the manifest states %s; %s'
                           % (name, size, listed['size'], consequence))
+
+
+def check_content(name, size, sha, listed, consequence):
+    """OptionError unless what was read of a file is what the manifest states of it (listed: size, sha256)."""
+    _check_size(name, size, listed, consequence)
     if sha != listed.get('sha256'):
         raise OptionError('source.files_dir', '%s has SHA-256 %s but the manifest states %s; %s'
                           % (name, sha, listed.get('sha256'), consequence))

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Blob Storage for staging: uploads of checked build files, and read-only SAS URLs for the service to fetch them.
 
-azure-storage-blob is imported here only, when staging. Uploads are block blobs sent from one read of each file;
-a blob that holds the same content already (its sha256 metadata) is not sent again. Each blob gets its own
+azure-storage-blob is imported here only, when staging. Uploads are block blobs sent from one read of each file,
+committed once every file sent is what the manifest states; a blob that holds the same content already (its sha256
+metadata) is not sent again. Each blob gets its own
 read-only SAS (a user delegation SAS with credential: auto, a blob service SAS with a key; never an account SAS).
 SAS URLs, keys and connection strings are secrets, registered with the task's redactor as soon as they exist."""
 
@@ -44,10 +45,10 @@ UPLOAD_CONCURRENCY = 4
 PROBE_TIMEOUT = 10.0
 
 
-def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
-    """Upload a build file as a block blob from one read: each block is hashed as it is read and sent by one of
-    `concurrency` threads (at most concurrency + 1 blocks in memory). The blob is committed only when what was sent
-    is what the manifest states, with the hash of what was sent as its sha256 metadata."""
+def send_blocks(blob, path, concurrency=UPLOAD_CONCURRENCY):
+    """Send a build file's blocks from one read: each block is hashed as it is read and sent by one of `concurrency`
+    threads (at most concurrency + 1 blocks in memory). Nothing is committed; returns (block ids, size, base64
+    SHA-256) of what was sent."""
     read, blocks, pending = HashedRead(path), [], []
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for chunk in read.chunks():
@@ -57,9 +58,7 @@ def upload_file(blob, name, path, listed, concurrency=UPLOAD_CONCURRENCY):
                 pending.pop(0).result()
         for future in pending:
             future.result()
-    size, sha = read.size, read.sha256
-    check_content(name, size, sha, listed, 'it changed after it was checked: the blob was not committed')
-    blob.commit_block_list(blocks, metadata={'sha256': sha})
+    return blocks, read.size, read.sha256
 
 
 def blob_library():
@@ -158,15 +157,24 @@ class Stager:
             service = self._service()
             container = service.get_container_client(self.plan.storage['container'])
             self._ensure_container(container)
-            urls = {}
+            urls, sent, manifest_blob = {}, [], None
             for name, path, size, sha in self.plan.blobs():
                 blob = container.get_blob_client(name)
                 self.uploaded[name] = not self._holds(blob, size, sha)
                 if self.uploaded[name] and path == self.plan.manifest_path:
-                    blob.upload_blob(self.plan.manifest_data, overwrite=True, metadata={'sha256': sha})
+                    manifest_blob = blob
                 elif self.uploaded[name]:
-                    upload_file(blob, os.path.basename(path), path, {'size': size, 'sha256': sha})
+                    blocks, sent_size, sent_sha = send_blocks(blob, path)
+                    check_content(os.path.basename(path), sent_size, sent_sha, {'size': size, 'sha256': sha},
+                                  'nothing was committed to storage')
+                    sent.append((blob, blocks, sha))
                 urls[name] = self._sas_url(service, blob, name)
+            # Committed only now that every file sent is what the manifest states: a wrong file leaves no blob.
+            for blob, blocks, sha in sent:
+                blob.commit_block_list(blocks, metadata={'sha256': sha})
+            if manifest_blob is not None:
+                manifest_blob.upload_blob(self.plan.manifest_data, overwrite=True,
+                                          metadata={'sha256': self.plan.manifest_sha256})
         except AduError:
             raise
         except Exception as exc:  # pylint: disable=broad-except  # azure-core's errors and the OS's
