@@ -107,19 +107,39 @@ class Redactor:
         return frozenset(self._forms)
 
     def scrub(self, value):
-        """value with every secret masked: strings, and strings inside dicts, lists and tuples."""
+        """value with every secret masked: strings, and strings (keys too) inside dicts, lists and tuples. A container
+        holding no form of a secret is returned as it is, found so by one search of its JSON text, not a walk."""
+        if isinstance(value, (dict, list, tuple)) and not self._may_hold_secret(value):
+            return value
+        return self._scrub(value)
+
+    def _ordered_forms(self):
+        if self._ordered is None:
+            # Longest first, so a secret is never half-masked by a shorter form of it; sorted once per secret. Each
+            # with its JSON text: a string holding a form holds it in JSON too, escaping being character by character.
+            ordered = sorted(self._forms, key=len, reverse=True)
+            self._ordered = [(form, json.dumps(form, ensure_ascii=False)[1:-1]) for form in ordered]
+        return self._ordered
+
+    def _may_hold_secret(self, value):
+        if not self._forms:
+            return False
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):  # a value or key JSON cannot write: only the walk can tell
+            return True
+        return any(escaped in text for _form, escaped in self._ordered_forms())
+
+    def _scrub(self, value):
         if isinstance(value, str):
-            if self._ordered is None:
-                # Longest first, so a secret is never half-masked by a shorter form of it; sorted once per secret.
-                self._ordered = sorted(self._forms, key=len, reverse=True)
-            for form in self._ordered:
+            for form, _escaped in self._ordered_forms():
                 if form in value:
                     value = value.replace(form, MASK)
             return value
         if isinstance(value, dict):
-            return dict((self.scrub(k), self.scrub(v)) for k, v in value.items())
+            return dict((self._scrub(k), self._scrub(v)) for k, v in value.items())
         if isinstance(value, (list, tuple)):
-            return type(value)(self.scrub(v) for v in value)
+            return type(value)(self._scrub(v) for v in value)
         return value
 
 

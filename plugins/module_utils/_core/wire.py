@@ -85,9 +85,10 @@ def snake_dict(value, depth=0):
     if depth > MAX_DEPTH:
         raise WireError('the service sent a body nested more than %d levels deep' % MAX_DEPTH)
     if isinstance(value, dict):
-        return dict((snake_key(str(k)), snake_dict(v, depth + 1)) for k, v in value.items())
+        return dict((snake_key(str(k)), snake_dict(v, depth + 1) if isinstance(v, (dict, list)) else v)
+                    for k, v in value.items())
     if isinstance(value, list):
-        return [snake_dict(item, depth + 1) for item in value]
+        return [snake_dict(item, depth + 1) if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 

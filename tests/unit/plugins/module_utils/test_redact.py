@@ -29,6 +29,23 @@ def test_scrub_walks_results_and_leaves_short_values_alone():
     assert result == {'msg': 'x ' + MASK, 'list': [MASK, 3], 'nested': {'k': ('ab ' + MASK,)}}
 
 
+@pytest.mark.parametrize('secret', [SECRET, 'back\\slash-\u00e9t\u00e9-\x01ctl', 'tab\tand "quotes" \u2028 here'])
+def test_a_container_is_searched_as_json_then_walked_only_when_a_form_is_in_it(secret):
+    redactor = Redactor([secret])
+    holding = {'items': [{'id': 'd-%d' % i, 'state': 'Succeeded'} for i in range(3)] + [{'said': 'x ' + secret}],
+               'keyed': {'k ' + secret: 1}}
+    scrubbed = json.dumps(redactor.scrub(holding), ensure_ascii=False)
+    assert secret not in scrubbed and json.dumps(secret, ensure_ascii=False)[1:-1] not in scrubbed
+    assert scrubbed.count(MASK) == 2
+    clean = {'items': [{'id': 'd-%d' % i, 'state': 'Succeeded'} for i in range(3)]}
+    assert redactor.scrub(clean) is clean  # nothing to mask: no walk, no copy
+
+
+def test_a_container_json_cannot_write_is_walked():
+    redactor = Redactor(['tok-abcdef'])
+    assert redactor.scrub({('a', 1): ['x tok-abcdef']}) == {('a', 1): ['x ' + MASK]}
+
+
 def test_shown_escapes_hidden_characters_and_cuts():
     assert shown('a\u202eb\u200bc\x00d') == 'a\\u202eb\\u200bc\\u0000d'
     assert shown('x' * 1000, 10) == 'x' * 10 + '... (cut)'
