@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import stat
 import subprocess
 import sys
 import time
@@ -70,6 +72,51 @@ def timed(command, env=None, timeout=None):
     peaks = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith('PEAK ')]
     stderr = '\n'.join(line for line in proc.stderr.splitlines() if not line.startswith('PEAK '))
     return Timed(proc.returncode, seconds, round(peaks[-1] / 1024.0, 1) if peaks else None, proc.stdout, stderr)
+
+
+# An interpreter for ANSIBLE_PYTHON_INTERPRETER that runs each module in this Python and notes the module process's
+# seconds and peak resident memory, one JSON line per module run (its own start-up excluded).
+_MODULE_TIMER = """#!%(python)s
+import json, resource, subprocess, sys, time
+started = time.monotonic()
+returncode = subprocess.run([%(python)r] + sys.argv[1:]).returncode
+with open(%(log)r, 'a') as handle:
+    handle.write(json.dumps({'seconds': time.monotonic() - started,
+                             'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0}) + '\\n')
+sys.exit(returncode)
+"""
+
+
+class ModuleTimer:
+    """The module processes of the plays run with env(): each one's seconds and peak memory, apart from
+    ansible-playbook's own start and work, to set beside an SDK process doing the same."""
+
+    def __init__(self, work):
+        self.log = os.path.join(work, 'module-runs.jsonl')
+        self.interpreter = os.path.join(work, 'timed-python')
+        with open(self.interpreter, 'w') as handle:
+            handle.write(_MODULE_TIMER % {'python': sys.executable, 'log': self.log})
+        os.chmod(self.interpreter, stat.S_IRWXU)
+
+    def env(self, base):
+        """base (an environment) with the timing interpreter; the runs noted so far are forgotten."""
+        if os.path.exists(self.log):
+            os.remove(self.log)
+        return dict(base, ANSIBLE_PYTHON_INTERPRETER=self.interpreter)
+
+    def runs(self):
+        """[{seconds, peak_mb}] of the module processes since env(), in order."""
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log) as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+
+    def figures(self):
+        """The last module run as figures: seconds, peak_rss_mb (None each when no module ran)."""
+        runs = self.runs()
+        last = runs[-1] if runs else {'seconds': None, 'peak_mb': None}
+        return {'seconds': last['seconds'] and round(last['seconds'], 2),
+                'peak_rss_mb': last['peak_mb'] and round(last['peak_mb'], 1)}
 
 
 def write_json(path, figures):

@@ -6,8 +6,8 @@
 
 For each number of devices (--devices) and page size (--page-sizes), one GA deployment in a group of that many
 devices; times one ansible-playbook run of adu_deployment_info (device_state any) and a Python process listing the
-same device states with azure-iot-deviceupdate, each with its peak resident memory. It measures and prints; it
-asserts nothing.
+same device states with azure-iot-deviceupdate, each with its peak resident memory; and the module's own process
+within the play (its time and peak beside the SDK process's). It measures and prints; it asserts nothing.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import SDK_CLIENT, TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import SDK_CLIENT, TOKEN, ModuleTimer, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
 CLASS = 'b' * 40
 SDK_LISTING = SDK_CLIENT + '''
@@ -33,7 +33,7 @@ print(sum(1 for _state in client.device_management.list_device_states_for_device
 '''
 
 
-def measure(emulator, work, devices, page_size):
+def measure(emulator, work, devices, page_size, timer):
     emulator.store.seed['device_groups'] = {'bench-fleet': {'device_classes': {CLASS: {'totalDevices': devices}}}}
     emulator.reset()
     emulator.page_size = page_size
@@ -47,11 +47,13 @@ def measure(emulator, work, devices, page_size):
             'adu.device_update.adu_deployment_info': {
                 'endpoint': emulator.url, 'ca_path': emulator.ca_path, 'instance': 'blue', 'access_token': TOKEN,
                 'group_id': 'bench-fleet', 'deployment_id': 'bench-deployment', 'device_state': 'any'}}]}], handle)
-    env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_HOME=os.path.join(work, 'home'))
+    env = timer.env(dict(os.environ, ANSIBLE_HOME=os.path.join(work, 'home')))
     sdk = timed([sys.executable, '-c', SDK_LISTING, emulator.url, emulator.ca_path, TOKEN, CLASS], env=env)
     module = timed(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play], env=env)
+    process = timer.figures()
     return {'devices': devices, 'page_size': page_size, 'sdk': sdk.figures(listed=sdk.stdout.strip()),
-            'module': module.figures(), 'ratio': round(module.seconds / sdk.seconds, 2)}
+            'module': module.figures(), 'ratio': round(module.seconds / sdk.seconds, 2),
+            'module_process': process, 'process_ratio': process['seconds'] and round(process['seconds'] / sdk.seconds, 2)}
 
 
 def main():
@@ -62,18 +64,22 @@ def main():
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix='adu-bench-listing-')
     emulator = Emulator(cert_dir=os.path.join(work, 'ca')).start()
+    timer = ModuleTimer(work)
     rows = []
     try:
-        print('9. A deployment\'s device states: adu_deployment_info (a play) against the SDK (a Python process)')
-        headings = ('devices', 'page', 'SDK s', 'module s', 'ratio', 'SDK RSS MB', 'module RSS MB')
-        print('%10s %6s %12s %12s %8s %14s %14s' % headings)
+        print('9. A deployment\'s device states: adu_deployment_info (a play, and the module\'s process in it) against '
+              'the SDK (a Python process); target: process ratio <= 1.5')
+        headings = ('devices', 'page', 'SDK s', 'play s', 'ratio', 'process s', 'ratio', 'SDK MB', 'play MB',
+                    'process MB')
+        print('%9s %5s %7s %7s %6s %9s %6s %7s %8s %10s' % headings)
         for devices in [int(n) for n in args.devices.split(',')]:
             for page_size in [int(n) for n in args.page_sizes.split(',')]:
-                row = measure(emulator, work, devices, page_size)
+                row = measure(emulator, work, devices, page_size, timer)
                 rows.append(row)
-                print('%10d %6d %12.2f %12.2f %8s %14s %14s' % (
+                print('%9d %5d %7.2f %7.2f %6s %9s %6s %7s %8s %10s' % (
                     devices, page_size, row['sdk']['seconds'], row['module']['seconds'], row['ratio'],
-                    row['sdk']['peak_rss_mb'], row['module']['peak_rss_mb']))
+                    row['module_process']['seconds'], row['process_ratio'], row['sdk']['peak_rss_mb'],
+                    row['module']['peak_rss_mb'], row['module_process']['peak_rss_mb']))
                 if row['module']['rc'] or row['sdk']['rc']:
                     print('  (a run failed: module rc %s, SDK rc %s)' % (row['module']['rc'], row['sdk']['rc']))
         write_json(args.json, rows)

@@ -6,8 +6,9 @@
 
 One adu_update task with source stages a file of --size MB (and its manifest) in Azurite and imports it from
 the emulator. Printed: wall time, the peak resident memory of the largest process the run left behind (the
-module's own process, or ansible-playbook's), and how the peak compares with the file; a rerun (nothing uploaded).
-The upload reads the file in 4 MiB chunks, so the peak stays near a task's baseline whatever the file's size.
+module's own process, or ansible-playbook's), the module's process alone, and how the peak compares with the file; a
+rerun (nothing uploaded, nothing read); Microsoft's SDK uploading the same file. The upload reads the file once, in
+4 MiB chunks, so the peak stays near a task's baseline whatever the file's size.
 It measures and prints; it asserts nothing.
 """
 
@@ -27,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import TOKEN, ModuleTimer, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 from conftest import Azurite  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -48,7 +49,7 @@ def build(directory, size_mb):
     return path
 
 
-def run(emulator, azurite, manifest, directory, work):
+def run(emulator, azurite, manifest, directory, work, timer):
     play = os.path.join(work, 'stage.yml')
     task = {'adu.device_update.adu_update': {
         'endpoint': emulator.url, 'ca_path': emulator.ca_path, 'instance': 'blue',
@@ -58,8 +59,8 @@ def run(emulator, azurite, manifest, directory, work):
     show = {'ansible.builtin.debug': {'msg': "{{ staged.staged | map(attribute='uploaded') | list }} {{ staged.msg }}"}}
     with open(play, 'w') as handle:
         json.dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': [task, show]}], handle)
-    env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', XDG_CACHE_HOME=os.path.join(work, 'cache'))
+    env = timer.env(dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false',
+                         XDG_CACHE_HOME=os.path.join(work, 'cache')))
     return timed(['ansible-playbook', play, '-i', 'localhost,', '-c', 'local'], env=env)
 
 
@@ -76,6 +77,16 @@ except Exception:  # already there from the last run
 with open(sys.argv[2], 'rb') as handle:
     container.upload_blob('image-%s.swu' % sys.argv[3], handle, overwrite=True, max_concurrency=int(sys.argv[3]))
 '''
+
+
+def staging_seconds(emulator):
+    """Seconds from the module's last request to the service before staging to its import request: what staging
+    took (the storage checks, the upload, the SAS), as the emulator saw it; None when no import was sent."""
+    times = [(entry['route'], entry['time']) for entry in emulator.journal if entry['route'] not in ('token', 'control')]
+    for index, (route, when) in enumerate(times):
+        if route == 'update_import' and index:
+            return round(when - times[index - 1][1], 2)
+    return None
 
 
 def sdk_upload(azurite, path, concurrency):
@@ -96,14 +107,19 @@ def main():
         directory = os.path.join(work, 'build')
         manifest = build(directory, args.size)
         figures = {'size_mb': args.size}
-        print('6. Staging a %d MB build file in Azurite and importing it (one adu_update task)' % args.size)
+        timer = ModuleTimer(work)
+        print('6. Staging a %d MB build file in Azurite and importing it (one adu_update task; the module\'s own '
+              'process in brackets)' % args.size)
         print('%-28s %10s %16s %s' % ('run', 'seconds', 'peak RSS (MB)', 'uploaded'))
         for name in ('first (uploads)', 'rerun (imported)'):
-            staged = run(emulator, azurite, manifest, directory, work)
+            emulator.journal = []
+            staged = run(emulator, azurite, manifest, directory, work, timer)
+            process = timer.figures()
             line = [ln for ln in staged.stdout.splitlines() if '"msg":' in ln]
-            shown = line[-1].split('"msg":', 1)[1].strip().strip('"')[:70] if line else staged.stdout[-300:]
-            print('%-28s %10.1f %16s %s' % (name, staged.seconds, staged.peak_mb, shown))
-            figures[name.split()[0]] = staged.figures()
+            shown = line[-1].split('"msg":', 1)[1].strip().strip('"')[:60] if line else staged.stdout[-300:]
+            print('%-28s %10s %16s %s' % (name, '%.1f [%s]' % (staged.seconds, process['seconds']),
+                                          '%s [%s]' % (staged.peak_mb, process['peak_rss_mb']), shown))
+            figures[name.split()[0]] = staged.figures(module_process=process, staging_seconds=staging_seconds(emulator))
         print('(peak RSS: the largest process of the run, ansible-playbook or the module; the file is %d MB: a module '
               'that read it whole would show at least that)' % args.size)
         sdk = {}
@@ -115,9 +131,17 @@ def main():
                                             upload.peak_mb, said))
         best = min(v['seconds'] for v in sdk.values())
         figures['sdk'] = sdk
-        figures['ratio_to_best_sdk_upload'] = round(figures['first']['seconds'] / best, 2) if best else None
-        print('first run / the SDK\'s best upload: %s (the first run also starts ansible-playbook and imports)'
-              % figures['ratio_to_best_sdk_upload'])
+        first = figures['first']
+        figures['ratio_to_best_sdk_upload'] = round(first['seconds'] / best, 2) if best else None
+        figures['process_ratio_to_best_sdk_upload'] = (round(first['module_process']['seconds'] / best, 2)
+                                                       if best and first['module_process']['seconds'] else None)
+        figures['staging_ratio_to_best_sdk_upload'] = (round(first['staging_seconds'] / best, 2)
+                                                       if best and first['staging_seconds'] else None)
+        print('first run / the SDK\'s best upload: %s for the task (which also starts ansible-playbook), %s for the '
+              'module\'s process (which also asks the service and imports), %s for its staging (%s s, from its last '
+              'request before staging to the import request); target 1.3' % (
+                  figures['ratio_to_best_sdk_upload'], figures['process_ratio_to_best_sdk_upload'],
+                  figures['staging_ratio_to_best_sdk_upload'], first['staging_seconds']))
         write_json(args.json, figures)
     finally:
         azurite.stop()

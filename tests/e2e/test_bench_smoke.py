@@ -50,6 +50,10 @@ def test_staging_bench_runs_and_uploads_once(tmp_path):
     assert '[True, True] imported update Contoso/Large/1.0.8' in proc.stdout
     assert '[] update Contoso/Large/1.0.8 is imported; nothing to do' in proc.stdout
     assert all(run['rc'] == 0 for run in figures['sdk'].values()) and figures['ratio_to_best_sdk_upload'] > 0
+    # The module's own process, inside the task; staging as the emulator saw it; the rerun sends no import.
+    assert 0 < figures['first']['module_process']['seconds'] < figures['first']['seconds']
+    assert 0 < figures['first']['staging_seconds'] < figures['first']['module_process']['seconds']
+    assert figures['rerun']['staging_seconds'] is None
 
 
 def test_manifest_bench_runs(tmp_path):
@@ -70,6 +74,7 @@ def test_listing_bench_lists_every_device_state(tmp_path):
     proc, figures = run_bench(tmp_path, 'bench_listing', '--devices', '250', '--page-sizes', '50')
     row = figures[0]
     assert row['module']['rc'] == 0 and row['sdk']['listed'] == '250', proc.stdout
+    assert 0 < row['module_process']['seconds'] < row['module']['seconds'] and row['process_ratio'] > 0
 
 
 def test_rollout_bench_counts_requests_per_ring(tmp_path):
