@@ -109,8 +109,8 @@ options:
       - Stage a build in Azure Blob Storage and import it from there, in one task (instead of O(manifest_url),
         O(manifest_path) and O(files)).
       - Before any request, every file the manifest lists must be a regular file in O(source.files_dir) of the
-        size the manifest states. The service is asked first: when the update is imported already, no file is read
-        and nothing is uploaded.
+        size the manifest states. The service is asked first, and when the update is imported already no file is
+        read and nothing is uploaded.
       - Otherwise each file is read once, in chunks (never whole into memory), hashed as its blocks are uploaded,
         and its blob committed only when every file sent has the SHA-256 the manifest states (a mismatch fails
         naming the file and both hashes, and commits no blob). In check mode the files are hashed, nothing is sent.
