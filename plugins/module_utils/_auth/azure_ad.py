@@ -35,7 +35,6 @@ from ansible_collections.adu.device_update.plugins.module_utils._core.options im
     read_regular_file,
     validate_authority_host,
 )
-from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import describe_transport_error
 
 SCOPE = 'https://api.adu.microsoft.com/.default'
 # Token request fields that prove the client: never shown, in any form.
@@ -202,6 +201,10 @@ class AzureAdCredential(Credential):
         except (AduError, MissingLibraryError, AuthConfigError):
             raise
         except Exception as exc:  # msal raises ValueError/RuntimeError and requests' errors
+            # Imported here, as client.py does: a task whose token comes needs none of failures.py.
+            from ansible_collections.adu.device_update.plugins.module_utils._transport.failures import (  # pylint: disable=import-outside-toplevel
+                describe_transport_error,
+            )
             detail = describe_transport_error(exc, http.timeout)
             raise AduError(
                 'could not get a token (auth_method %s) from %s: %s; check authority_host, tenant_id, ca_path and '
