@@ -126,6 +126,16 @@ def test_size_mismatch_refused_before_any_request(runner, emulator, azurite, tmp
     assert adu_calls(emulator) == []
 
 
+def test_a_file_listed_without_its_sha256_is_refused_before_any_request(runner, emulator, azurite, tmp_path):
+    manifest_path, files_dir = build_dir(tmp_path, update=dict(UPDATE, version='2026.12.14'))
+    manifest = json.loads(open(manifest_path).read())
+    del manifest['files'][1]['hashes']
+    open(manifest_path, 'w').write(json.dumps(manifest))
+    play = runner.play([stage_task(runner, azurite, manifest_path, files_dir)])
+    assert play.rc != 0 and play.result['msg'].startswith('source.manifest_path: lists install.sh without hashes.sha256')
+    assert adu_calls(emulator) == []
+
+
 def test_rerun_of_an_imported_build_reads_no_file(runner, emulator, azurite, tmp_path):
     """The service is asked first: once the update is imported, a rerun hashes nothing (#30). A file whose bytes
     changed since (its size kept) goes unnoticed: nothing of it would be sent."""
