@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import ipaddress
 import os
 import re
@@ -58,7 +59,12 @@ def origin_of(url):
     token or a secret is sent to are compared through it. Anything urllib's and urllib3's parsers
     could read differently (a backslash, white space, control characters, non-ASCII) is refused.
     """
-    if not isinstance(url, str) or not url or any(ord(c) < 33 or ord(c) > 126 or c == '\\' for c in url):
+    return _origin_of(url) if isinstance(url, str) else None
+
+
+@functools.lru_cache(maxsize=64)  # a pure function of the URL; a listing asks it of each page's link and request
+def _origin_of(url):
+    if not url or any(ord(c) < 33 or ord(c) > 126 or c == '\\' for c in url):
         return None
     try:
         parts = urlsplit(url)

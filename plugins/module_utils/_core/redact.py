@@ -66,14 +66,17 @@ class Redactor:
     """The secrets of one task or one event source, and scrub() to mask them anywhere."""
 
     def __init__(self, values=()):
+        self._added = set()
         self._forms = set()
         self._ordered = None
         for value in values:
             self.add(value)
 
     def add(self, value):
-        """Register a secret (token, client secret, password, federated token); returns it unchanged."""
-        if isinstance(value, str) and value:
+        """Register a secret (token, client secret, password, federated token); returns it unchanged. A secret
+        registered already costs nothing: the bearer token is registered with every request."""
+        if isinstance(value, str) and value and value not in self._added:
+            self._added.add(value)
             self._forms.update(_forms(value))
             self._ordered = None
         return value

@@ -116,7 +116,8 @@ def follow_link(base_url, link, describe, what='a nextLink'):
     """A link the service sent (nextLink, Operation-Location), absolute, only when it points at the service
     itself (scheme, host and port): a relative one is resolved against the validated endpoint."""
     url = urljoin(base_url + '/', link) if isinstance(link, str) else None
-    if url is None or origin_of(url) is None or origin_of(url) != origin_of(base_url):
+    origin = origin_of(url) if url is not None else None
+    if origin is None or origin != origin_of(base_url):
         raise AduError('%s: the service sent %s to another place (%s); not following it with the bearer '
                        'token' % (describe, what, shown(link if isinstance(link, str) else repr(link), 200)))
     return url
