@@ -62,3 +62,15 @@ def test_validate_certs_false_works_but_warns(runner, emulator):
     play = runner.play([task])
     assert play.rc == 0, play.output
     assert any('validate_certs is false' in w for w in play.result.get('warnings', []))
+
+
+def test_a_netrc_entry_for_the_service_never_replaces_the_bearer_token(runner, emulator, tmp_path):
+    """requests would put a ~/.netrc entry's Basic credentials in place of the task's Authorization header (and
+    send them to the service); the client reads the environment itself, and no netrc."""
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login netrc-user password netrc-Passw0rd-secret\n')
+    netrc.chmod(0o600)
+    task = runner.task('canceled', 'rollout-2026-11-healthy', auth='access_token')
+    play = runner.play([task], env={'NETRC': str(netrc)})
+    assert play.rc == 0, play.output
+    assert 'netrc-Passw0rd-secret' not in json.dumps(emulator.journal) + play.output

@@ -13,10 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import time
 import traceback
+from urllib.parse import urlsplit
 try:
     import requests
+    from requests.utils import get_environ_proxies
     from requests.exceptions import RequestException
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -97,12 +100,16 @@ class HttpClient:
                  redactor=None):
         self.credential = credential
         self.timeout = timeout
-        # Passed per request: REQUESTS_CA_BUNDLE in the environment would override Session.verify.
+        # ca_path or validate_certs; passed per request, the environment's CA bundle only where it is True.
         self.verify = verify
         self.retries = retries
         self.max_total_wait = max_total_wait
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
+        # The environment is read here, once per host (environment()), not by requests at every request: a listing
+        # sends thousands. And ~/.netrc is never read: its Basic credentials would replace the bearer token.
+        self.session.trust_env = False
+        self._environment = {}
         self.sleep = sleep
         self.origin = origin
         self._pacer = pacer
@@ -131,9 +138,11 @@ class HttpClient:
         while True:
             self.request_count += 1
             deadline = time.time() + self.timeout
+            proxies, verify = self.environment(url)
             with deadline_alarm(self.timeout, self.session):
                 resp = self.session.request(method, url, headers=headers, data=data, params=params, stream=True,
-                                            timeout=self.timeout, verify=self.verify, allow_redirects=False)
+                                            timeout=self.timeout, verify=verify, proxies=proxies,
+                                            allow_redirects=False)
                 read_body(resp, deadline, self.timeout)
             if not retry_throttled or resp.status_code != 429:
                 return resp
@@ -141,6 +150,17 @@ class HttpClient:
             if wait is None:
                 return resp
             backoff.wait(wait)
+
+    def environment(self, url):
+        """(proxies, verify) for url's host as requests reads them from the environment: HTTPS_PROXY and the like
+        unless NO_PROXY names the host; REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE when verify is True (no ca_path)."""
+        host = urlsplit(url)[:2]
+        if host not in self._environment:
+            verify = self.verify
+            if verify is True:
+                verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+            self._environment[host] = (get_environ_proxies(url), verify)
+        return self._environment[host]
 
     def request(self, method, url, describe, safe_to_repeat=True, pace=None, body=None):
         """Send an authenticated request and return a Response with a JSON body.

@@ -78,6 +78,28 @@ def test_verify_and_timeout_are_passed_per_request():
     assert kwargs['verify'] == '/ca.pem' and kwargs['timeout'] == 30.0
 
 
+def test_the_environment_is_read_once_per_host_as_requests_reads_it(monkeypatch):
+    for name in ('HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+                 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('NO_PROXY', 'inside.example')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/corporate-ca.pem')
+    http = HttpClient(session=ScriptedSession([response(200)] * 4), sleep=lambda s: None)
+    for url in ('https://h/a', 'https://h/b', 'https://inside.example/c'):
+        http.request('GET', url, 'reading')
+    monkeypatch.setenv('HTTPS_PROXY', 'http://elsewhere.example:8080')
+    http.request('GET', 'https://h/d', 'reading')
+    sent = [kwargs for _method, _url, kwargs in http.session.sent]
+    assert [kwargs['proxies'].get('https') for kwargs in sent] == [
+        'http://proxy.example:3128', 'http://proxy.example:3128', None, 'http://proxy.example:3128']
+    assert {kwargs['verify'] for kwargs in sent} == {'/etc/corporate-ca.pem'}
+    assert http.session.trust_env is False  # requests reads none of it again, nor ~/.netrc
+    pinned = HttpClient(session=ScriptedSession([response(200)]), verify='/ca.pem', sleep=lambda s: None)
+    pinned.request('GET', 'https://h/a', 'reading')
+    assert pinned.session.sent[0][2]['verify'] == '/ca.pem'  # ca_path wins over the environment's bundle
+
+
 def test_get_retries_5xx_and_429_honouring_retry_after():
     http, waits = client([response(503), response(429, headers={'Retry-After': '7'}), response(200, {'ok': True})])
     assert http.request('GET', 'https://h/x', 'reading').body == {'ok': True}
