@@ -115,6 +115,9 @@ options:
     description:
       - PEM bundle of the certificate authorities trusted for both the Device Update service and the authority,
         for example behind TLS inspection, or for a local emulator.
+      - Without it, the bundle named by the environment variable E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE), else
+        certifi's. Proxies come from E(HTTPS_PROXY) and the like, except for the hosts E(NO_PROXY) names; C(~/.netrc)
+        is never read.
     type: path
   validate_certs:
     description:
