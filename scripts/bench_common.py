@@ -119,6 +119,11 @@ class ModuleTimer:
                 'peak_rss_mb': last['peak_mb'] and round(last['peak_mb'], 1)}
 
 
+def ratio(part, whole):
+    """part / whole to two places; None when either is unknown (a run that took no figure) or whole is 0."""
+    return round(part / whole, 2) if part is not None and whole else None
+
+
 def write_json(path, figures):
     """The figures as JSON at path, when a path is given."""
     if path:

@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import SDK_CLIENT, TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import SDK_CLIENT, TOKEN, ratio, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
 LIMIT = 30
 SDK_READS = SDK_CLIENT + '''
@@ -57,7 +57,7 @@ def run_one(emulator, command, env, window, timeout):
             counts[kind] = counts.get(kind, 0) + 1
     floor = floor_seconds(counts, window)
     return run.figures(requests=len(served), throttled=len([e for e in served if e.get('throttled')]), floor=floor,
-                       over_floor=round(run.seconds / floor, 2) if floor else None)
+                       over_floor=ratio(run.seconds, floor))
 
 
 def main():

@@ -23,7 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import SDK_CLIENT, TOKEN, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import SDK_CLIENT, TOKEN, ratio, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
 SDK_LISTING = SDK_CLIENT + 'print(sum(1 for _device in client.device_management.list_devices()))\n'
 # The inventory as a playbook run gets it: parsed by ansible-core's InventoryManager, without --list's JSON output.
@@ -68,8 +68,8 @@ def main():
                    'sdk': sdk.figures(listed=sdk.stdout.strip()),
                    'parse': parsed.figures(hosts=parsed.stdout.strip()),
                    'inventory': inventory.figures(hosts=hosts)}
-        figures['ratio'] = round(inventory.seconds / sdk.seconds, 2)
-        figures['parse_ratio'] = round(parsed.seconds / sdk.seconds, 2)
+        figures['ratio'] = ratio(inventory.seconds, sdk.seconds)
+        figures['parse_ratio'] = ratio(parsed.seconds, sdk.seconds)
         print('8. The adu_devices inventory of %d devices (page size %d)' % (args.devices, args.page_size))
         print('%-44s %10s %14s %10s' % ('', 'seconds', 'peak RSS (MB)', 'items'))
         for name, run, items in (('SDK: list_devices (a Python process)', sdk, sdk.stdout.strip()),

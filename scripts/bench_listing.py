@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import SDK_CLIENT, TOKEN, ModuleTimer, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import SDK_CLIENT, TOKEN, ModuleTimer, ratio, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
 CLASS = 'b' * 40
 SDK_LISTING = SDK_CLIENT + '''
@@ -52,8 +52,8 @@ def measure(emulator, work, devices, page_size, timer):
     module = timed(['ansible-playbook', '-i', 'localhost,', '-c', 'local', play], env=env)
     process = timer.figures()
     return {'devices': devices, 'page_size': page_size, 'sdk': sdk.figures(listed=sdk.stdout.strip()),
-            'module': module.figures(), 'ratio': round(module.seconds / sdk.seconds, 2),
-            'module_process': process, 'process_ratio': process['seconds'] and round(process['seconds'] / sdk.seconds, 2)}
+            'module': module.figures(), 'ratio': ratio(module.seconds, sdk.seconds),
+            'module_process': process, 'process_ratio': ratio(process['seconds'], sdk.seconds)}
 
 
 def main():

@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 from adu_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import TOKEN, ModuleTimer, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import TOKEN, ModuleTimer, ratio, timed, write_json  # noqa: E402  pylint: disable=wrong-import-position
 from conftest import Azurite  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -132,11 +132,9 @@ def main():
         best = min(v['seconds'] for v in sdk.values())
         figures['sdk'] = sdk
         first = figures['first']
-        figures['ratio_to_best_sdk_upload'] = round(first['seconds'] / best, 2) if best else None
-        figures['process_ratio_to_best_sdk_upload'] = (round(first['module_process']['seconds'] / best, 2)
-                                                       if best and first['module_process']['seconds'] else None)
-        figures['staging_ratio_to_best_sdk_upload'] = (round(first['staging_seconds'] / best, 2)
-                                                       if best and first['staging_seconds'] else None)
+        figures['ratio_to_best_sdk_upload'] = ratio(first['seconds'], best)
+        figures['process_ratio_to_best_sdk_upload'] = ratio(first['module_process']['seconds'], best)
+        figures['staging_ratio_to_best_sdk_upload'] = ratio(first['staging_seconds'], best)
         print('first run / the SDK\'s best upload: %s for the task (which also starts ansible-playbook), %s for the '
               'module\'s process (which also asks the service and imports), %s for its staging (%s s, from its last '
               'request before staging to the import request); target 1.3' % (

@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))
 
 from bench import Bench  # noqa: E402  pylint: disable=wrong-import-position
-from bench_common import write_json  # noqa: E402  pylint: disable=wrong-import-position
+from bench_common import ratio, write_json  # noqa: E402  pylint: disable=wrong-import-position
 
 GATEWAY = {'provider': 'Contoso', 'name': 'Gateway', 'version': '2026.11.25'}
 CLASS = 'c61300e6b3da62926c23d92519ea3f2e73116e71'
@@ -78,7 +78,7 @@ def main():
                 pings.extend(bench.ping(items))
             figures[module] = {'ms': round(statistics.median(mine) * 1000, 1),
                                'ping_ms': round(statistics.median(pings) * 1000, 1)}
-            figures[module]['ratio'] = round(figures[module]['ms'] / figures[module]['ping_ms'], 2)
+            figures[module]['ratio'] = ratio(figures[module]['ms'], figures[module]['ping_ms'])
         print('12. Per task with nothing to do, median of %d x %d, against ansible.builtin.ping (target <= %.1f)'
               % (args.rounds, args.items, TARGET))
         print('%-22s %10s %10s %8s' % ('module', 'ms', 'ping ms', 'ratio'))
